@@ -24,3 +24,6 @@ layer's output; ``dout`` is the name the backward functions give it.
 """
 
 __version__ = "0.1.0"
+
+# --- kernels ---
+# --- end kernels ---
