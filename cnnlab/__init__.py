@@ -26,4 +26,15 @@ layer's output; ``dout`` is the name the backward functions give it.
 __version__ = "0.1.0"
 
 # --- kernels ---
+from .arithmetic import conv_as_matrix, conv_output_size, participation_counts, receptive_field
+from .conv import conv2d_backward, conv2d_backward_naive, conv2d_forward, conv2d_naive
+from .conv_textbook import conv2d_backward_textbook, dilate_sensitivity, full_convolution, rotate180
+from .gradcheck import GradcheckResult, gradcheck, numerical_gradient, rel_error
+
+__all__ = [
+    "conv_output_size", "participation_counts", "conv_as_matrix", "receptive_field",
+    "conv2d_naive", "conv2d_forward", "conv2d_backward", "conv2d_backward_naive",
+    "conv2d_backward_textbook", "dilate_sensitivity", "rotate180", "full_convolution",
+    "rel_error", "numerical_gradient", "gradcheck", "GradcheckResult",
+]
 # --- end kernels ---
