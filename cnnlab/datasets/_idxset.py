@@ -1,0 +1,68 @@
+"""The four-file MNIST layout shared by MNIST and Fashion-MNIST."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+from .download import DEFAULT_TIMEOUT, RemoteFile, fetch
+from .idx import IDXFormatError, read_idx
+
+#: Order of the four files and of the returned arrays.
+PARTS = ("train_images", "train_labels", "test_images", "test_labels")
+
+
+def standard_files(checksums) -> dict[str, RemoteFile]:
+    """``{part: RemoteFile}`` from ``{part: (sha256_gz, size_gz, sha256_raw)}``."""
+    names = {"train_images": "train-images-idx3-ubyte.gz",
+             "train_labels": "train-labels-idx1-ubyte.gz",
+             "test_images": "t10k-images-idx3-ubyte.gz",
+             "test_labels": "t10k-labels-idx1-ubyte.gz"}
+    return {part: RemoteFile(names[part], *checksums[part]) for part in PARTS}
+
+
+def check_pair(images, labels, images_path, labels_path, n_classes=10):
+    """Validate an (images, labels) pair of IDX arrays; return (uint8 x, int64 y)."""
+    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (28, 28):
+        raise IDXFormatError(f"{images_path}: expected uint8 images of shape (n, 28, 28), "
+                             f"found {images.dtype} {images.shape}")
+    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
+        raise IDXFormatError(f"{labels_path}: expected 1-D integer labels, "
+                             f"found {labels.dtype} {labels.shape}")
+    if len(labels) != len(images):
+        raise IDXFormatError(f"{labels_path} holds {len(labels):,} labels but "
+                             f"{images_path} holds {len(images):,} images")
+    if len(labels) and (labels.min() < 0 or labels.max() >= n_classes):
+        raise IDXFormatError(f"{labels_path}: labels must be 0 to {n_classes - 1}, "
+                             f"found {labels.min()} to {labels.max()}")
+    return images, labels.astype(np.int64)
+
+
+def raw_sha256(path) -> str:
+    """SHA-256 of a gzip file's decompressed content."""
+    digest = hashlib.sha256()
+    with gzip.open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_set(paths):
+    """Read the four files ``{part: path}``; return (x_train, y_train, x_test, y_test)."""
+    arrays = {part: read_idx(paths[part]) for part in PARTS}
+    x_train, y_train = check_pair(arrays["train_images"], arrays["train_labels"],
+                                  paths["train_images"], paths["train_labels"])
+    x_test, y_test = check_pair(arrays["test_images"], arrays["test_labels"],
+                                paths["test_images"], paths["test_labels"])
+    return x_train, y_train, x_test, y_test
+
+
+def fetch_set(files, mirrors, directory: Path, what, timeout=DEFAULT_TIMEOUT, verbose=True):
+    """Download (or find in ``directory``) the four files; return their paths."""
+    progress = (lambda msg: print(f"{what}: {msg}", flush=True)) if verbose else None
+    return {part: fetch(files[part], mirrors, directory, timeout=timeout, what=what,
+                        progress=progress)
+            for part in PARTS}
