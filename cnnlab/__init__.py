@@ -30,11 +30,34 @@ from .arithmetic import conv_as_matrix, conv_output_size, participation_counts, 
 from .conv import conv2d_backward, conv2d_backward_naive, conv2d_forward, conv2d_naive
 from .conv_textbook import conv2d_backward_textbook, dilate_sensitivity, full_convolution, rotate180
 from .gradcheck import GradcheckResult, gradcheck, numerical_gradient, rel_error
+from .pool import (
+    gaussian_window,
+    pool2d_backward,
+    pool2d_forward,
+    pool2d_naive,
+    trainable_pool2d_backward,
+    trainable_pool2d_forward,
+)
+from .activations import (
+    ACTIVATIONS,
+    relu,
+    relu_grad,
+    scaled_tanh,
+    scaled_tanh_grad,
+    sigmoid,
+    sigmoid_grad,
+    tanh,
+    tanh_grad,
+)
 
 __all__ = [
     "conv_output_size", "participation_counts", "conv_as_matrix", "receptive_field",
     "conv2d_naive", "conv2d_forward", "conv2d_backward", "conv2d_backward_naive",
     "conv2d_backward_textbook", "dilate_sensitivity", "rotate180", "full_convolution",
     "rel_error", "numerical_gradient", "gradcheck", "GradcheckResult",
+    "pool2d_naive", "pool2d_forward", "pool2d_backward", "gaussian_window",
+    "trainable_pool2d_forward", "trainable_pool2d_backward",
+    "relu", "relu_grad", "sigmoid", "sigmoid_grad", "tanh", "tanh_grad",
+    "scaled_tanh", "scaled_tanh_grad", "ACTIVATIONS",
 ]
 # --- end kernels ---
