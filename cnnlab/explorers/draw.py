@@ -1,0 +1,139 @@
+"""Drawing helpers for the explorers: number grids as SVG, small PNG data URIs.
+
+Every invariant block (a whole grid) is emitted as one line and every
+highlight as its own line, so the static view stores each distinct line once.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+import numpy as np
+
+__all__ = ["fmt", "Svg", "heat", "png_uri", "esc"]
+
+CELL = 28
+
+esc = html.escape
+
+
+def fmt(v, digits: int = 2) -> str:
+    """A number as the explorers print it: 3, 0.25, −1.5 (true minus sign)."""
+    v = float(v)
+    if abs(v - round(v)) < 1e-9:
+        s = str(int(round(v)))
+    else:
+        s = f"{v:.{digits}f}".rstrip("0").rstrip(".")
+        if s in ("-0", ""):
+            s = "0"
+    return s.replace("-", "−")
+
+
+def heat(v: float, vmax: float) -> str:
+    """Fill colour: white at 0, red for positive, blue for negative values."""
+    if vmax <= 0 or not np.isfinite(v):
+        return "#ffffff"
+    t = float(min(abs(v) / vmax, 1.0))
+    if v >= 0:
+        r, g, b = 255, int(255 - 120 * t), int(255 - 140 * t)
+    else:
+        r, g, b = int(255 - 140 * t), int(255 - 90 * t), 255
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+class Svg:
+    """Accumulates SVG lines; :meth:`render` wraps them in an ``<svg>`` sized to fit."""
+
+    def __init__(self, pad: int = 4):
+        self.parts: list[str] = []
+        self.w = 0.0
+        self.h = 0.0
+        self.pad = pad
+
+    def _grow(self, x, y):
+        self.w = max(self.w, x)
+        self.h = max(self.h, y)
+
+    def grid(self, x, y, values, cell=CELL, fills=None, pad_mask=None, fmt_fn=fmt,
+             caption=None, row_labels=None, col_labels=None, text=True, small=False):
+        """Draw a 2-D array of numbers with its top-left corner at (x, y); one line.
+
+        ``fills``: array of colours (or None); ``pad_mask``: True where the cell is
+        zero padding (drawn grey and dashed). Returns the (x, y) of the top-left
+        cell (shifted when labels are drawn) so callers can place highlights.
+        """
+        values = np.asarray(values)
+        rows, cols = values.shape
+        x, y = int(x), int(y)
+        if caption:
+            self.parts.append(f'<text class="cx-cap" x="{x}" y="{y + 13}">{esc(caption)}</text>')
+            self._grow(x + 8 * len(caption), y + 20)
+            y += 20
+        out = ['<g class="cx-grid">']
+        if col_labels is not None:
+            x_off = x + (cell if row_labels is not None else 0)
+            for j, lab in enumerate(col_labels):
+                out.append(f'<text class="cx-lab" x="{x_off + j * cell + cell // 2}" y="{y + 10}">{esc(str(lab))}</text>')
+            y += 14
+        if row_labels is not None:
+            for i, lab in enumerate(row_labels):
+                out.append(f'<text class="cx-lab" x="{x + cell // 2}" y="{y + i * cell + cell // 2 + 4}">{esc(str(lab))}</text>')
+            x += cell
+        for i in range(rows):
+            for j in range(cols):
+                padded = pad_mask is not None and bool(pad_mask[i, j])
+                attr = ' class="p"' if padded else ""
+                if fills is not None and not padded and fills[i][j] not in (None, "#ffffff"):
+                    attr += f' style="fill:{fills[i][j]}"'
+                out.append(f'<rect x="{x + j * cell}" y="{y + i * cell}" width="{cell}" height="{cell}"{attr}/>')
+        if text:
+            t = ' class="cx-small"' if small else ""
+            for i in range(rows):
+                for j in range(cols):
+                    out.append(f'<text{t} x="{x + j * cell + cell // 2}" y="{y + i * cell + cell // 2 + 4}">'
+                               f'{esc(fmt_fn(values[i, j]))}</text>')
+        out.append("</g>")
+        self.parts.append("".join(out))
+        self._grow(x + cols * cell, y + rows * cell)
+        return x, y
+
+    def box(self, x, y, w, h, cls="cx-win"):
+        """A highlight rectangle (own line)."""
+        self.parts.append(f'<rect class="{cls}" x="{x}" y="{y}" width="{w}" height="{h}"/>')
+        self._grow(x + w, y + h)
+
+    def cells(self, x0, y0, cells, cell=CELL, cls="cx-sel"):
+        """Highlight a set of (i, j) cells of a grid whose first cell is at (x0, y0) (one line)."""
+        rects = "".join(
+            f'<rect class="{cls}" x="{x0 + j * cell}" y="{y0 + i * cell}" width="{cell}" height="{cell}"/>'
+            for i, j in cells
+        )
+        self.parts.append(f"<g>{rects}</g>")
+
+    def text(self, x, y, s, cls="", anchor="start"):
+        c = f' class="{cls}"' if cls else ""
+        self.parts.append(f'<text{c} x="{x}" y="{y}" text-anchor="{anchor}">{esc(s)}</text>')
+        self._grow(x + 7 * len(s) if anchor == "start" else x, y + 4)
+
+    def raw(self, line: str, x=0, y=0):
+        self.parts.append(line)
+        self._grow(x, y)
+
+    def render(self) -> str:
+        w, h = int(self.w + self.pad), int(self.h + self.pad)
+        body = "\n".join(self.parts)
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" class="cx-svg" width="{w}" height="{h}" '
+                f'viewBox="0 0 {w} {h}">\n{body}\n</svg>')
+
+
+def png_uri(img, vmin=None, vmax=None, cmap="gray") -> str:
+    """A 2-D array as a PNG ``data:`` URI (deterministic bytes; needs matplotlib)."""
+    import matplotlib.image
+
+    img = np.asarray(img, dtype=float)
+    buf = io.BytesIO()
+    matplotlib.image.imsave(buf, img, vmin=vmin, vmax=vmax, cmap=cmap, format="png",
+                            metadata={"Software": None})
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

@@ -1,0 +1,180 @@
+"""Explorers, Python level: state spaces, the renderer, the static HTML and the
+live ipywidgets view (driven through the widget objects, ipywidgets' dummy comm)."""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+
+import numpy as np
+import pytest
+
+from cnnlab.arithmetic import conv_output_size
+from cnnlab.explorers import FCvsConv, SlidingFilter
+from cnnlab.explorers.gallery import EXPLORERS
+from cnnlab.explorers.static import MAX_BYTES
+
+pytest.importorskip("ipywidgets")
+
+_built: dict = {}
+
+
+def build(name):
+    if name not in _built:
+        _built[name] = EXPLORERS[name]()
+    return _built[name]
+
+
+def _view(html: str) -> str:
+    return html
+
+
+def rects(html: str, cls: str) -> list[tuple[str, str]]:
+    """(x, y) of every highlight rectangle of class ``cls``."""
+    return re.findall(rf'<rect class="{cls}" x="([-\d.]+)" y="([-\d.]+)"', html)
+
+
+# -- every explorer -----------------------------------------------------------------
+
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_static_html_is_self_contained_small_and_deterministic(name):
+    e = build(name)
+    html1, html2 = e.static_html(), e.static_html()
+    size = len(html1.encode("utf-8"))
+    assert size < MAX_BYTES, f"{name}: {size} bytes"
+    id1 = re.search(r'id="(cnnlab-x-[0-9a-f]{10})-(\d+)"', html1)
+    id2 = re.search(r'id="(cnnlab-x-[0-9a-f]{10})-(\d+)"', html2)
+    assert id1.group(1) == id2.group(1) and int(id2.group(2)) == int(id1.group(2)) + 1  # hash + counter, no randomness
+    assert re.sub(r"cnnlab-x-\w+-\d+", "ID", html1) == re.sub(r"cnnlab-x-\w+-\d+", "ID", html2)
+    # no URL but the SVG namespace name (which is never fetched)
+    assert re.findall(r"https?://[^\s\"'\\]*", html1) == ["http://www.w3.org/2000/svg"] * html1.count("http://")
+    assert "cnnlabExplorer.init" in html1
+    data = json.loads(re.search(r'<script type="application/json" class="cx-data">(.*?)</script>', html1, re.S)
+                      .group(1).replace("<\\/", "</"))
+    n_keys = int(np.prod([len(c.options) for c in e.controls]))
+    assert len(data["states"]) == n_keys
+    assert sum(len(v) for v in data["states"].values()) == len(e.states())
+    # every stored state reassembles to exactly what render_state draws
+    for st in e.states()[:: max(1, len(e.states()) // 25)]:
+        key = ".".join(str(c.index(st[c.name])) for c in e.controls)
+        assert "\n".join(data["lines"][i] for i in data["states"][key][st["step"]]) == e.render_state(st)
+
+
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_mime_bundle_has_widget_view_html_and_text(name):
+    e = build(name)
+    bundle = e._repr_mimebundle_()
+    assert set(bundle) == {"text/plain", "text/html", "application/vnd.jupyter.widget-view+json"}
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"]
+    assert type(e).__name__ in bundle["text/plain"]
+
+
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_every_control_changes_the_live_view(name, record_property):
+    e = EXPLORERS[name]()  # fresh: nothing cached, so the redraw times include rendering
+    live = e.live()
+    for cname, dd in live.controls.items():
+        start = live.html.value
+        changed = False
+        for i in range(len(dd.options)):
+            if i == dd.value:
+                continue
+            dd.value = i
+            changed |= live.html.value != start
+        assert changed, f"{name}: control {cname} never changes the picture"
+        dd.value = next(c.default for c in e.controls if c.name == cname)
+    if live.slider is not None:
+        before = live.html.value
+        if live.slider.max > 0:
+            live.slider.value = live.slider.max
+            assert live.html.value != before
+            assert live.state()["step"] == live.slider.max
+    times = live.redraw_seconds
+    assert times
+    record_property("redraw_ms_median", round(1000 * statistics.median(times), 2))
+    record_property("redraw_ms_max", round(1000 * max(times), 2))
+    print(f"{name}: {len(times)} redraws, median {1000 * statistics.median(times):.2f} ms, "
+          f"max {1000 * max(times):.2f} ms")
+
+
+# -- SlidingFilter ---------------------------------------------------------------------------
+
+def test_sliding_filter_default_is_the_lecture_3_9_example():
+    e = build("SlidingFilter")
+    st = e.default_state()
+    assert (st["L"], st["F"], st["S"], st["P"]) == (5, 3, 1, 0)
+    np.testing.assert_array_equal(e.output(st), [[4, 3, 4], [2, 4, 3], [2, 3, 4]])
+    np.testing.assert_array_equal(e.output(e.state(S=2)), [[4, 4], [2, 4]])  # the four corners
+    html = e.render(st)
+    assert "(5 − 3 + 2·0)/1 + 1 = 3" in html and "Lecture 3.9 example" in html
+    assert e.n_steps(st) == 9 and e.n_steps(e.state(S=2)) == 4
+    assert "a[0,0] = " in html and html.split("a[0,0] = ")[1].split("</div>")[0].endswith("= 4")
+
+
+def test_sliding_filter_window_moves_with_the_step():
+    e = build("SlidingFilter")
+    wins = [rects(e.render(e.state(step=k)), "cx-win")[0] for k in range(9)]
+    assert len(set(wins)) == 9
+    outs = [rects(e.render(e.state(step=k)), "cx-out")[0] for k in range(9)]
+    assert len(set(outs)) == 9
+    # stride 2: the window jumps two cells (2·28 px) and the stride-1 map is shown
+    s2 = [rects(e.render(e.state(S=2, step=k)), "cx-win")[0] for k in range(2)]
+    assert float(s2[1][0]) - float(s2[0][0]) == 2 * 28
+    assert "stride-1 map" in e.render(e.state(S=2))
+
+
+def test_sliding_filter_impossible_combination_shows_the_teaching_message():
+    e = build("SlidingFilter")
+    st = e.state(L=4, F=3, S=2, P=0)
+    with pytest.raises(ValueError) as err:
+        conv_output_size(4, 3, 2, 0)
+    html = e.render(st)
+    assert "cx-error" in html
+    from html import escape
+
+    assert escape(str(err.value)) in html
+    assert e.n_steps(st) == 1
+
+
+def test_sliding_filter_padding_and_state_count():
+    e = SlidingFilter(sizes=(4,), filters=(3,), strides=(1,), paddings=(0, 1), L=4, F=3, S=1, P=1)
+    assert len(e.states()) == 4 + 16
+    html = e.render(e.state(P=1))
+    assert html.count('class="p"') == 6 * 6 - 4 * 4  # the padding ring
+    assert "(4 − 3 + 2·1)/1 + 1 = 4" in html
+
+
+def test_sliding_filter_live_stepper_range_follows_the_controls():
+    e = build("SlidingFilter")
+    live = e.live()
+    assert live.slider.max == 8
+    live.slider.value = 8
+    live.set(S=2)
+    assert live.slider.max == 3 and live.slider.value == 3
+    live.set(L=4)  # (4 − 3)/2 + 1 is not an integer
+    assert live.slider.max == 0
+    assert "cx-error" in live.html.value
+
+
+# -- FCvsConv -------------------------------------------------------------------------------
+
+def test_fc_vs_conv_counts_matrix_and_formula():
+    e = build("FCvsConv")
+    assert e.W.shape == (9, 16)
+    assert e.parameter_counts() == {"fully_connected": 153, "convolution": 5, "fc_weights_that_matter": 36}
+    html = e.render(e.state(region="e"))
+    assert "= 144 + 9 = 153 parameters" in html and "2×2 + 1 = 5 parameters" in html
+    assert "z_e = x5 + x6 + x9 + xA + b = 1 + 1 + 1 + 1 + (−3) = 1" in html and "detector e fires" in html
+    z_fc, z_conv = e.outputs(0)
+    np.testing.assert_array_equal(z_fc, z_conv.ravel())
+
+
+def test_fc_vs_conv_region_lights_its_row_and_window():
+    e = build("FCvsConv")
+    sel = {r: rects(e.render(e.state(region=r)), "cx-sel")[0] for r in "abcdefghi"}
+    assert len({y for _, y in sel.values()}) == 9  # one matrix row each
+    wins = {r: rects(e.render(e.state(region=r)), "cx-win")[0] for r in "abcdefghi"}
+    assert len(set(wins.values())) == 9
+    assert "detector a does not fire" in e.render(e.state(region="a"))
+    assert "detector c fires" in e.render(e.state(region="c", image=1))
