@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .download import DEFAULT_TIMEOUT, RemoteFile, fetch
+from .download import DEFAULT_TIMEOUT, DownloadError, RemoteFile, fetch
 from .idx import IDXFormatError, read_idx
 
 #: Order of the four files and of the returned arrays.
@@ -60,9 +60,18 @@ def read_set(paths):
     return x_train, y_train, x_test, y_test
 
 
-def fetch_set(files, mirrors, directory: Path, what, timeout=DEFAULT_TIMEOUT, verbose=True):
-    """Download (or find in ``directory``) the four files; return their paths."""
+def fetch_set(files, mirrors, directory: Path, what, timeout=DEFAULT_TIMEOUT, verbose=True,
+              hint=""):
+    """Download (or find in ``directory``) the four files; return their paths.
+
+    On failure the :class:`DownloadError` also names all four files, where
+    they belong, and ``hint`` (another way to get the data)."""
     progress = (lambda msg: print(f"{what}: {msg}", flush=True)) if verbose else None
-    return {part: fetch(files[part], mirrors, directory, timeout=timeout, what=what,
-                        progress=progress)
-            for part in PARTS}
+    try:
+        return {part: fetch(files[part], mirrors, directory, timeout=timeout, what=what,
+                            progress=progress)
+                for part in PARTS}
+    except DownloadError as exc:
+        names = ", ".join(files[part].name for part in PARTS)
+        raise DownloadError(f"{exc}\nAll four {what} files belong in {directory}: {names}."
+                            + (f"\n{hint}" if hint else "")) from None

@@ -21,6 +21,7 @@ Standard library only (``urllib``), with a timeout on every connection.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import tempfile
 import urllib.error
@@ -178,9 +179,10 @@ def fetch(remote: RemoteFile, mirrors, directory, timeout=DEFAULT_TIMEOUT,
             failures.append((url, f"HTTP {exc.code} {exc.reason}"))
         except urllib.error.URLError as exc:
             failures.append((url, f"cannot connect ({exc.reason})"))
-        except (OSError, ValueError) as exc:  # timeouts, resets, size or checksum
-            failures.append((url, f"{type(exc).__name__}: {exc}" if isinstance(exc, OSError)
-                             else str(exc)))
+        except (OSError, http.client.HTTPException) as exc:  # timeouts, resets, bad replies
+            failures.append((url, f"{type(exc).__name__}: {exc}"))
+        except ValueError as exc:  # size or checksum
+            failures.append((url, str(exc)))
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)

@@ -22,7 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import _idxset
-from .download import DEFAULT_TIMEOUT, DownloadError, data_dir
+from .download import DEFAULT_TIMEOUT, data_dir
 from .idx import IDXFormatError
 
 __all__ = ["DEBIAN_FASHION_MNIST_DIR", "FASHION_MNIST_CLASSES", "FASHION_MNIST_FILES",
@@ -139,12 +139,9 @@ def load_fashion_mnist(source="auto", cache_dir=None, mirrors=None, directory=No
                 "Debian's package (apt-get install dataset-fashion-mnist), pass "
                 'directory=..., or use load_fashion_mnist(source="download").')
     cache = data_dir(cache_dir) / "fashion-mnist"
-    try:
-        paths = _idxset.fetch_set(FASHION_MNIST_FILES,
-                                  FASHION_MNIST_MIRRORS if mirrors is None else mirrors,
-                                  cache, "Fashion-MNIST", timeout=timeout, verbose=verbose)
-    except DownloadError as exc:
-        raise DownloadError(
-            f"{exc}\nOn Debian/Ubuntu, `apt-get install dataset-fashion-mnist` installs "
-            f"the files in {DEBIAN_FASHION_MNIST_DIR} (no download needed).") from None
+    paths = _idxset.fetch_set(
+        FASHION_MNIST_FILES, FASHION_MNIST_MIRRORS if mirrors is None else mirrors, cache,
+        "Fashion-MNIST", timeout=timeout, verbose=verbose,
+        hint="On Debian/Ubuntu, `apt-get install dataset-fashion-mnist` installs them in "
+             f"{DEBIAN_FASHION_MNIST_DIR} (no download needed).")
     return _idxset.read_set(paths)

@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from . import _idxset
-from .download import DEFAULT_TIMEOUT, DownloadError, data_dir
+from .download import DEFAULT_TIMEOUT, data_dir
 
 __all__ = ["BUNDLED_MNIST_SHA256", "MNIST_CLASSES", "MNIST_FILES", "MNIST_MIRRORS",
            "SPLIT_SEED", "SPLIT_TEST_SIZE", "bundled_mnist_path", "load_mnist",
@@ -191,12 +191,9 @@ def load_mnist(source="bundled", cache_dir=None, mirrors=None, timeout=DEFAULT_T
     if source != "full":
         raise ValueError(f'source must be "bundled" or "full", got {source!r}')
     directory = data_dir(cache_dir) / "mnist"
-    try:
-        paths = _idxset.fetch_set(MNIST_FILES, MNIST_MIRRORS if mirrors is None else mirrors,
-                                  directory, "MNIST", timeout=timeout, verbose=verbose)
-    except DownloadError as exc:
-        raise DownloadError(
-            f"{exc}\nOr use the 10,000 digits that ship with cnnlab: "
-            'load_mnist(source="bundled").') from None
+    paths = _idxset.fetch_set(
+        MNIST_FILES, MNIST_MIRRORS if mirrors is None else mirrors, directory, "MNIST",
+        timeout=timeout, verbose=verbose,
+        hint='Or use the 10,000 digits that ship with cnnlab: load_mnist(source="bundled").')
     return _idxset.read_set(paths)
 
