@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 from pathlib import Path
 
 import numpy as np
 
 from .download import DEFAULT_TIMEOUT, DownloadError, RemoteFile, fetch
-from .idx import IDXFormatError, read_idx
+from .idx import IDXFormatError, parse_idx, read_idx_bytes
 
 #: Order of the four files and of the returned arrays.
 PARTS = ("train_images", "train_labels", "test_images", "test_labels")
@@ -41,18 +40,21 @@ def check_pair(images, labels, images_path, labels_path, n_classes=10):
     return images, labels.astype(np.int64)
 
 
-def raw_sha256(path) -> str:
-    """SHA-256 of a gzip file's decompressed content."""
-    digest = hashlib.sha256()
-    with gzip.open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def read_set(paths, raw_sha256=None):
+    """Read the four files ``{part: path}``; return (x_train, y_train, x_test, y_test).
 
-
-def read_set(paths):
-    """Read the four files ``{part: path}``; return (x_train, y_train, x_test, y_test)."""
-    arrays = {part: read_idx(paths[part]) for part in PARTS}
+    ``raw_sha256`` (``{part: hex}``, optional) checks each file's decompressed
+    content, so recompressed copies of the published files pass."""
+    arrays = {}
+    for part in PARTS:
+        data = read_idx_bytes(paths[part])
+        expected = (raw_sha256 or {}).get(part)
+        if expected is not None:
+            found = hashlib.sha256(data).hexdigest()
+            if found != expected:
+                raise IDXFormatError(f"{paths[part]}: decompressed content has sha256 "
+                                     f"{found}, the published file has {expected}")
+        arrays[part] = parse_idx(data, paths[part])
     x_train, y_train = check_pair(arrays["train_images"], arrays["train_labels"],
                                   paths["train_images"], paths["train_labels"])
     x_test, y_test = check_pair(arrays["test_images"], arrays["test_labels"],

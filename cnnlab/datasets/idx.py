@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["IDXFormatError", "IDX_DTYPES", "read_idx", "write_idx"]
+__all__ = ["IDXFormatError", "IDX_DTYPES", "parse_idx", "read_idx", "read_idx_bytes", "write_idx"]
 
 #: IDX type code -> NumPy dtype (big-endian, as stored in the file).
 IDX_DTYPES = {
@@ -70,7 +70,8 @@ def _decompress(path, raw: bytes) -> bytes:
         _fail(path, f"corrupt gzip data ({len(raw):,} compressed bytes; {exc})")
 
 
-def _parse(path, data: bytes) -> np.ndarray:
+def parse_idx(data: bytes, path="<bytes>") -> np.ndarray:
+    """Parse uncompressed IDX ``data`` (checks as :func:`read_idx`; ``path`` names it in errors)."""
     if len(data) < 4:
         _fail(path, f"{len(data)} bytes: too short for the 4-byte IDX magic number")
     if data[0] != 0 or data[1] != 0:
@@ -129,9 +130,15 @@ def read_idx(path) -> np.ndarray:
         The file does not exist.
     """
     path = Path(os.fspath(path))
-    raw = path.read_bytes()
-    data = _decompress(path, raw) if raw[:2] == _GZIP_MAGIC else raw
-    return _parse(path, data)
+    return parse_idx(read_idx_bytes(path), path)
+
+
+def read_idx_bytes(path) -> bytes:
+    """The IDX bytes of ``path``: decompressed if it is gzip, as they are otherwise.
+
+    Raises :class:`IDXFormatError` for a truncated or corrupt gzip stream."""
+    raw = Path(os.fspath(path)).read_bytes()
+    return _decompress(path, raw) if raw[:2] == _GZIP_MAGIC else raw
 
 
 def write_idx(path, array, compress=None) -> Path:

