@@ -178,3 +178,119 @@ def test_fc_vs_conv_region_lights_its_row_and_window():
     assert len(set(wins.values())) == 9
     assert "detector a does not fire" in e.render(e.state(region="a"))
     assert "detector c fires" in e.render(e.state(region="c", image=1))
+
+
+# -- ReceptiveField ---------------------------------------------------------------------------
+
+def test_receptive_field_counts_view():
+    from cnnlab.arithmetic import participation_counts
+    from cnnlab.explorers import ReceptiveField
+
+    e = build("ReceptiveField-counts")
+    assert len(e.states()) == 5 * 3 * 2 * 2 and e.stepper is None
+    html = e.render(e.state(L=7, F=3, S=2, P=0))
+    nums = [int(t) for t in re.findall(r"<text x=\"\d+\" y=\"\d+\">(\d+)</text>", html)]
+    assert nums == participation_counts(7, 7, 3, 2, 0).ravel().tolist()
+    assert "Σ counts = 81" in html  # 9 positions × 9 taps
+    bad = e.render(e.state(L=6, F=3, S=2, P=0))
+    assert "cx-error" in bad and "2.5 is not an integer" in bad
+    assert "cx-error" in e.render(e.state(L=4, F=5, S=1, P=0))
+    with pytest.raises(ValueError):
+        ReceptiveField(view="nope")
+
+
+def test_receptive_field_stack_view():
+    e = build("ReceptiveField-stack")
+    st = e.state(stack=1)  # conv3 → pool2 → conv3 on 12×12 (Lecture 3.6)
+    assert e.map_sizes(1) == [12, 10, 5, 3] and e.n_steps(st) == 9
+    html = e.render(e.state(stack=1, step=4))
+    assert "8×8 pixels" in html and "rows 2…9, columns 2…9" in html
+    # the region in the input moves by the jump (2 pixels) from unit to unit
+    a = e.region(1, 0, 0)
+    b = e.region(1, 1, 0)
+    assert b[1][0] - a[1][0] == 2 and b[0] == a[0]
+    lenet = e.render(e.state(stack=2, step=0))
+    assert "16×16 pixels" in lenet and e.n_steps(e.state(stack=2)) == 25
+    assert "zero padding" in e.render(e.state(stack=3, step=0))
+    assert len(e.states()) == 9 + 9 + 25 + 64
+
+
+# -- SensitivityMap ---------------------------------------------------------------------------
+
+def test_sensitivity_map_formulas_are_the_lecture_ones():
+    e = build("SensitivityMap")
+    expected = {  # Lecture 3.8, the nine derivatives
+        0: "δ11·w11", 1: "δ11·w12 + δ12·w11", 2: "δ12·w12",
+        3: "δ11·w21 + δ21·w11", 4: "δ11·w22 + δ12·w21 + δ21·w12 + δ22·w11", 5: "δ12·w22 + δ22·w12",
+        6: "δ21·w21", 7: "δ21·w22 + δ22·w21", 8: "δ22·w22",
+    }
+    for step, rhs in expected.items():
+        st = e.state(case=0, view="input", step=step)
+        i, j = divmod(step, 3)
+        assert e.formula(st) == f"∂E/∂a{i + 1}{j + 1} = {rhs}"
+        assert esc_formula(e.formula(st)) in e.render(st)
+    assert e.formula(e.state(case=0, view="weight", step=0)) == "∂E/∂w11 = δ11·a11 + δ12·a12 + δ21·a21 + δ22·a22"
+    assert e.formula(e.state(case=0, view="weight", step=1)) == "∂E/∂w12 = δ11·a12 + δ12·a13 + δ21·a22 + δ22·a23"
+
+
+def esc_formula(s):
+    from html import escape
+
+    return escape(s)
+
+
+def test_sensitivity_map_numbers_agree_with_the_kernels():
+    from cnnlab.conv_textbook import dilate_sensitivity, full_convolution
+
+    e = build("SensitivityMap")
+    for case in range(3):
+        d = e.data(case)
+        np.testing.assert_allclose(d["full"], d["dx"])  # textbook full convolution == conv2d_backward
+        np.testing.assert_allclose(full_convolution(dilate_sensitivity(d["delta"], d["S"]), d["w"]), d["dx"])
+        for step in range(d["H"] ** 2):
+            i, j = divmod(step, d["H"])
+            value = sum(d["delta"][p] * d["w"][mn] for p, mn in e.input_terms(case, i, j))
+            assert value == pytest.approx(d["dx"][i, j])
+        for step in range(d["F"] ** 2):
+            m, n = divmod(step, d["F"])
+            value = sum(d["delta"][p] * d["a"][uv] for p, uv in e.weight_terms(case, m, n))
+            assert value == pytest.approx(d["dw"][m, n])
+    st = e.state(case=1, view="input", step=12)  # stride 2: the dilated δ, padded by 2 (7×7)
+    html = e.render(st)
+    assert "dilated" in html and html.count('class="p"') == 7 * 7 - 3 * 3
+    assert e.n_steps(st) == 25 and e.n_steps(e.state(case=1, view="weight")) == 9
+
+
+def test_sensitivity_map_stepper_moves_the_highlight():
+    e = build("SensitivityMap")
+    sel = [rects(e.render(e.state(case=0, step=k)), "cx-sel") for k in range(9)]
+    assert len({tuple(s) for s in sel}) == 9
+
+
+# -- Pooling ----------------------------------------------------------------------------------
+
+def test_pooling_routes_delta_like_pool2d_backward():
+    e = build("Pooling")
+    x = e.x
+    c = e.compute("max", (2, 2))
+    assert c["out"].shape == (3, 3) and c["out"][1, 1] == x[2:4, 2:4].max()
+    for r, single in enumerate(c["single"]):
+        assert np.count_nonzero(single) == 1 and single.sum() == c["delta"].flat[r]  # all of δ to one pixel
+    np.testing.assert_allclose(sum(c["single"]), c["dx"])
+    m = e.compute("mean", (2, 2))
+    assert all(np.allclose(s[s != 0], m["delta"].flat[r] / 4) for r, s in enumerate(m["single"]))
+    g = e.compute("gaussian", (3, 3))
+    np.testing.assert_allclose(g["single"][0][:3, :3], g["weights"] * g["delta"][0, 0])
+    html = e.render(e.state(mode="max", step=4))
+    assert f"max({', '.join(str(int(v)) for v in x[2:4, 2:4].ravel())}) = {int(x[2:4, 2:4].max())}" in html
+    assert "δ/4" in e.render(e.state(mode="mean"))
+    assert "Overlapping windows" in e.render(e.state(window=(2, 1)))
+    assert e.n_steps(e.state(window=(2, 1))) == 25 and e.n_steps(e.state(window=(3, 3))) == 4
+    assert len(e.states()) == 4 * (9 + 4 + 25)
+
+
+def test_pooling_overlapping_windows_accumulate():
+    e = build("Pooling")
+    c = e.compute("max", (2, 1))
+    np.testing.assert_allclose(sum(c["single"]), c["dx"])
+    assert c["dx"].max() > c["delta"].max() or np.count_nonzero(c["dx"]) < c["delta"].size

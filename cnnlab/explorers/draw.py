@@ -12,7 +12,7 @@ import io
 
 import numpy as np
 
-__all__ = ["fmt", "Svg", "heat", "png_uri", "esc"]
+__all__ = ["fmt", "pfmt", "Svg", "heat", "png_uri", "esc"]
 
 CELL = 28
 
@@ -29,6 +29,12 @@ def fmt(v, digits: int = 2) -> str:
         if s in ("-0", ""):
             s = "0"
     return s.replace("-", "−")
+
+
+def pfmt(v, digits: int = 2) -> str:
+    """Like :func:`fmt`, in parentheses when negative (for products: 2·(−1))."""
+    s = fmt(v, digits)
+    return f"({s})" if s.startswith("−") else s
 
 
 def heat(v: float, vmax: float) -> str:
@@ -111,6 +117,19 @@ class Svg:
             for i, j in cells
         )
         self.parts.append(f"<g>{rects}</g>")
+
+    def values(self, x0, y0, items, cell=CELL, fmt_fn=fmt):
+        """Overwrite some cells of a drawn grid: ``items`` = [(i, j, value, fill)] (one line).
+
+        Lets a grid that changes in a few cells share its base line across states.
+        """
+        out = ['<g class="cx-grid">']
+        for i, j, v, fill in items:
+            style = f' style="fill:{fill}"' if fill else ""
+            out.append(f'<rect x="{x0 + j * cell}" y="{y0 + i * cell}" width="{cell}" height="{cell}"{style}/>'
+                       f'<text x="{x0 + j * cell + cell // 2}" y="{y0 + i * cell + cell // 2 + 4}">{esc(fmt_fn(v))}</text>')
+        out.append("</g>")
+        self.parts.append("".join(out))
 
     def text(self, x, y, s, cls="", anchor="start"):
         c = f' class="{cls}"' if cls else ""

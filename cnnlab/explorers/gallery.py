@@ -19,10 +19,38 @@ def _fc():
     return FCvsConv()
 
 
+def _counts():
+    from .receptive import ReceptiveField
+
+    return ReceptiveField(view="counts")
+
+
+def _stack():
+    from .receptive import ReceptiveField
+
+    return ReceptiveField(view="stack")
+
+
+def _sensitivity():
+    from .sensitivity import SensitivityMap
+
+    return SensitivityMap()
+
+
+def _pooling():
+    from .pooling import Pooling
+
+    return Pooling()
+
+
 #: name -> factory of a default instance
 EXPLORERS: dict[str, Callable] = {
     "SlidingFilter": _sliding,
     "FCvsConv": _fc,
+    "ReceptiveField-counts": _counts,
+    "ReceptiveField-stack": _stack,
+    "SensitivityMap": _sensitivity,
+    "Pooling": _pooling,
 }
 
 

@@ -7,7 +7,7 @@ import numpy as np
 from ..arithmetic import conv_output_size
 from ..conv import conv2d_naive
 from .base import Explorer, choices
-from .draw import CELL, Svg, esc, fmt
+from .draw import CELL, Svg, esc, fmt, pfmt
 
 __all__ = ["SlidingFilter", "LECTURE_IMAGE", "LECTURE_FILTER"]
 
@@ -125,7 +125,7 @@ class SlidingFilter(Explorer):
             svg.cells(sx, sy, kept, cls="cx-sel")
             svg.box(sx + j * S * CELL, sy + i * S * CELL, CELL, CELL, "cx-out")
         win = xp[i * S:i * S + F, j * S:j * S + F]
-        terms = " + ".join(f"{fmt(a)}·{fmt(b)}" for a, b in zip(w.ravel(), win.ravel()))
+        terms = " + ".join(f"{pfmt(a)}·{pfmt(b)}" for a, b in zip(w.ravel(), win.ravel()))
         lines.append(f'<div class="cx-formula">{esc(formula)} = {Lo}   → output {Lo}×{Lo}, {Lo * Lo} positions</div>')
         lines.append(
             f'<div class="cx-formula">a[{i},{j}] = Σ w[m,n]·x[{i}·{S}+m−{P}, {j}·{S}+n−{P}] + b = '
