@@ -8,7 +8,8 @@ The rules (why each is there):
 * The body is written to a temporary file *in the destination directory* and
   renamed with :func:`os.replace` only after its SHA-256 matched — so the
   cache never holds a half-written or wrong file under the real name, even if
-  the process is killed mid-download.
+  the process is killed mid-download (a killed process may leave a
+  ``.NAME.*.part`` file behind; it is never read and can be deleted).
 * A cached file is used only if its SHA-256 matches (a cache hit costs one
   hash, no network).
 * When every mirror failed, the temporary file is gone, a cache directory this
