@@ -231,10 +231,8 @@ class GlobalAvgPool2D(Layer):
         if x.ndim != 4:
             raise ValueError(f"{self.name}: x must have shape (B, D, H, W); got {x.shape}")
         self._shape = x.shape
-        if x.shape[2] == x.shape[3]:
-            out, _ = pool2d_forward(x, size=x.shape[2], mode="mean")
-            return out.reshape(x.shape[:2])
-        return x.mean(axis=(2, 3))
+        out, _ = pool2d_forward(x, size=(x.shape[2], x.shape[3]), mode="mean")
+        return out.reshape(x.shape[:2])
 
     def backward(self, dout):
         B, D, H, W = self._shape
