@@ -294,3 +294,54 @@ def test_pooling_overlapping_windows_accumulate():
     c = e.compute("max", (2, 1))
     np.testing.assert_allclose(sum(c["single"]), c["dx"])
     assert c["dx"].max() > c["delta"].max() or np.count_nonzero(c["dx"]) < c["delta"].size
+
+
+# -- VisualSystem -----------------------------------------------------------------------------
+
+def test_visual_system_panels_and_numbers():
+    from cnnlab.explorers.visual import BAR_THETAS, dog_kernel, gabor_kernel
+
+    e = build("VisualSystem")
+    assert [e.n_steps(e.state(panel=p)) for p in ("dog", "gabor", "tuning", "mach")] == [4, 8, 12, 4]
+    assert len(e.states()) == 28
+    assert abs(dog_kernel(2.0).sum()) < 1e-12 and abs(gabor_kernel(30).mean()) < 1e-12
+    curve = e.tuning_curve()
+    assert curve.argmax() == 0 and curve[BAR_THETAS.index(90.0)] == 0  # prefers vertical, silent across
+    assert "response = ReLU(Σ w·x) = " + __import__("cnnlab.explorers.draw", fromlist=["fmt"]).fmt(curve[3], 2) \
+        in e.render(e.state(panel="tuning", step=3))
+    # Mach bands: no surround, a blurred staircase (monotone); with surround, over/undershoot at each edge
+    lum, resp0, _, lrn0 = e.mach(0.0)
+    _, resp1, acts, lrn1 = e.mach(1.0)
+    assert np.all(np.diff(lum) >= 0) and np.all(np.diff(resp0) >= -1e-12)
+    assert (np.diff(resp1) < -1e-6).sum() >= 4
+    np.testing.assert_allclose(lrn0, acts)  # α = 0: LRN divides by 1
+    assert lrn1[2] < acts[2] and resp1[:8].std() < 1e-6 and np.abs(resp1).max() > 1e-3
+    imgs = [re.findall(r'src="(data:image/png;base64,[^"]+)"', e.render(e.state(panel="gabor", step=k)))
+            for k in range(8)]
+    assert len({tuple(i) for i in imgs}) == 8 and all(len(i) == 3 for i in imgs)
+
+
+# -- InsideLeNet ------------------------------------------------------------------------------
+
+def test_inside_lenet_maps_come_from_forward_all():
+    from cnnlab.models import lenet5, prepare_digits
+    from cnnlab.explorers import InsideLeNet
+
+    e = build("InsideLeNet")
+    assert e.layer_names == ["input", "C1", "S2", "C3", "S4", "C5", "F6", "OUTPUT"]
+    assert len(e.states()) == 10 * 8
+    model = lenet5("modern", seed=0)
+    ref = dict(model.forward_all(e.x[3:4]))
+    np.testing.assert_allclose(e.feature_maps(3, "C3"), ref["C3"][0], rtol=1e-5, atol=1e-6)
+    assert e.filters("C1").shape == (6, 1, 5, 5) and e.filters("S2") is None
+    assert "C1: 6 maps 28×28" in e.render(e.state(digit=3, layer="C1"))
+    assert "filters of C3" in e.render(e.state(layer="C3"))
+    out = e.render(e.state(digit=2, layer="OUTPUT"))
+    assert f"predicted {e.predictions[2]}, label 2" in out and "class scores" in out
+    # another model and own digits (28×28 uint8 -> prepared to 32×32)
+    digits = (np.random.default_rng(0).random((2, 28, 28)) * 255).astype(np.uint8)
+    small = InsideLeNet(lenet5("published", seed=1), digits)
+    np.testing.assert_allclose(small.x, prepare_digits(digits))
+    assert len(small.states()) == 2 * 8 and small.trained
+    with pytest.raises(ValueError):
+        InsideLeNet(images=np.zeros((11, 28, 28), np.uint8))

@@ -21,10 +21,12 @@ InsideLeNet         feature maps and filters of a LeNet-5               5
 
 from .base import Control, Explorer, LiveView
 from .fc_vs_conv import FCvsConv
+from .lenet import InsideLeNet
 from .pooling import Pooling
 from .receptive import ReceptiveField
 from .sensitivity import SensitivityMap
 from .sliding import SlidingFilter
+from .visual import VisualSystem
 
 __all__ = ["Control", "Explorer", "LiveView", "SlidingFilter", "FCvsConv", "ReceptiveField", "SensitivityMap",
-           "Pooling"]
+           "Pooling", "VisualSystem", "InsideLeNet"]

@@ -148,11 +148,34 @@ class Svg:
 
 
 def png_uri(img, vmin=None, vmax=None, cmap="gray") -> str:
-    """A 2-D array as a PNG ``data:`` URI (deterministic bytes; needs matplotlib)."""
-    import matplotlib.image
+    """A 2-D array as a small PNG ``data:`` URI (deterministic bytes).
+
+    Values are scaled from [vmin, vmax] to 0–255; ``cmap="gray"`` gives an
+    8-bit greyscale PNG, any other matplotlib colormap name a 256-colour
+    palette PNG (a few KB for the small images the explorers draw). NaN
+    pixels (gaps between tiles) are drawn white.
+    """
+    from PIL import Image  # Pillow comes with matplotlib
 
     img = np.asarray(img, dtype=float)
+    gaps = np.isnan(img)
+    lo = float(np.nanmin(img)) if vmin is None else float(vmin)
+    hi = float(np.nanmax(img)) if vmax is None else float(vmax)
+    scaled = np.zeros(img.shape) if hi <= lo else (np.where(gaps, lo, img) - lo) / (hi - lo)
+    if not gaps.any() and cmap == "gray":
+        u8 = np.clip(np.round(scaled * 255), 0, 255).astype(np.uint8)
+        pil = Image.fromarray(u8, mode="L")
+    else:  # palette PNG; with NaN present, index 0 is reserved for them (drawn white)
+        import matplotlib
+
+        first = 1 if gaps.any() else 0
+        u8 = (first + np.clip(np.round(scaled * (255 - first)), 0, 255 - first)).astype(np.uint8)
+        u8[gaps] = 0
+        lut = (matplotlib.colormaps[cmap](np.linspace(0, 1, 256 - first))[:, :3] * 255).round().astype(np.uint8)
+        if first:
+            lut = np.vstack([[255, 255, 255], lut]).astype(np.uint8)
+        pil = Image.fromarray(u8, mode="P")
+        pil.putpalette(lut.ravel().tolist())
     buf = io.BytesIO()
-    matplotlib.image.imsave(buf, img, vmin=vmin, vmax=vmax, cmap=cmap, format="png",
-                            metadata={"Software": None})
+    pil.save(buf, format="PNG", optimize=True)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

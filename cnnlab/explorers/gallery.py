@@ -43,6 +43,18 @@ def _pooling():
     return Pooling()
 
 
+def _visual():
+    from .visual import VisualSystem
+
+    return VisualSystem()
+
+
+def _lenet():
+    from .lenet import InsideLeNet
+
+    return InsideLeNet()
+
+
 #: name -> factory of a default instance
 EXPLORERS: dict[str, Callable] = {
     "SlidingFilter": _sliding,
@@ -51,6 +63,8 @@ EXPLORERS: dict[str, Callable] = {
     "ReceptiveField-stack": _stack,
     "SensitivityMap": _sensitivity,
     "Pooling": _pooling,
+    "VisualSystem": _visual,
+    "InsideLeNet": _lenet,
 }
 
 

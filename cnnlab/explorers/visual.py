@@ -1,0 +1,291 @@
+"""Explorer 6: model cells of the visual system (Lecture §1.1–1.4).
+
+Centre–surround cells (difference of Gaussians, as in the retina and the LGN),
+oriented simple cells (Gabor filters, Hubel & Wiesel's V1), a simulated
+Hubel–Wiesel experiment (a bar swept through orientations) and lateral
+inhibition (Mach bands) beside local response normalisation. The filters are
+built here; every response is computed by cnnlab (``conv2d_forward``,
+``relu``, the ``LRN`` layer).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..activations import relu
+from ..conv import conv2d_forward
+from ..layers.norm import LRN
+from .base import Control, Explorer
+from .draw import Svg, esc, fmt, png_uri
+
+__all__ = ["VisualSystem", "dog_kernel", "gabor_kernel", "bar_image", "load_image"]
+
+
+def _gauss(size: int, sigma: float) -> np.ndarray:
+    r = np.arange(size) - (size - 1) / 2
+    g = np.exp(-(r[:, None] ** 2 + r[None, :] ** 2) / (2 * sigma ** 2))
+    return g / g.sum()
+
+
+def dog_kernel(sigma_c: float, ratio: float = 2.0, surround: float = 1.0, size: int | None = None) -> np.ndarray:
+    """ON-centre difference of Gaussians: centre σ_c minus ``surround`` × a Gaussian of σ = ratio·σ_c.
+
+    Both Gaussians sum to 1, so with ``surround=1`` the kernel sums to 0: no
+    response to uniform light. Returns a (size, size) array (size odd, default ≈ 5·ratio·σ_c).
+    """
+    if size is None:
+        size = int(2 * np.ceil(2.5 * ratio * sigma_c) + 1)
+    return _gauss(size, sigma_c) - surround * _gauss(size, ratio * sigma_c)
+
+
+def gabor_kernel(theta_deg: float, wavelength: float = 8.0, sigma: float = 3.5, size: int = 21,
+                 gamma: float = 0.6) -> np.ndarray:
+    """Even (cosine) Gabor filter preferring a bar at ``theta_deg`` (0° = vertical bar), zero mean."""
+    r = np.arange(size) - (size - 1) / 2
+    y, x = np.meshgrid(r, r, indexing="ij")
+    t = np.deg2rad(theta_deg)
+    u = x * np.cos(t) + y * np.sin(t)  # across the bar
+    v = -x * np.sin(t) + y * np.cos(t)  # along the bar
+    g = np.exp(-(u ** 2 + (gamma * v) ** 2) / (2 * sigma ** 2)) * np.cos(2 * np.pi * u / wavelength)
+    return g - g.mean()
+
+
+def bar_image(theta_deg: float, size: int = 21, width: float = 3.0, length: float = 15.0) -> np.ndarray:
+    """A bright bar through the centre at ``theta_deg`` (0° = vertical) on a dark ground."""
+    r = np.arange(size) - (size - 1) / 2
+    y, x = np.meshgrid(r, r, indexing="ij")
+    t = np.deg2rad(theta_deg)
+    u = x * np.cos(t) + y * np.sin(t)
+    v = -x * np.sin(t) + y * np.cos(t)
+    return ((np.abs(u) <= width / 2) & (np.abs(v) <= length / 2)).astype(float)
+
+
+def load_image(name="grace_hopper", step: int = 6) -> np.ndarray:
+    """A greyscale image in [0, 1]: matplotlib's bundled ``grace_hopper.jpg`` (public
+    domain), block-averaged by ``step``; ``"shapes"`` or an array otherwise."""
+    if isinstance(name, np.ndarray):
+        img = name.astype(float)
+        if img.ndim == 3:
+            img = img[..., :3].mean(axis=2)
+        return (img - img.min()) / (np.ptp(img) or 1.0)
+    if name == "grace_hopper":
+        import matplotlib.cbook
+        import matplotlib.image
+
+        rgb = matplotlib.image.imread(matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
+        grey = rgb[..., :3].astype(float).mean(axis=2) / 255.0
+        H, W = (grey.shape[0] // step) * step, (grey.shape[1] // step) * step
+        return grey[:H, :W].reshape(H // step, step, W // step, step).mean(axis=(1, 3))
+    if name == "shapes":
+        r = np.arange(96)
+        y, x = np.meshgrid(r, r, indexing="ij")
+        img = np.full((96, 96), 0.2)
+        img[(x - 30) ** 2 + (y - 30) ** 2 < 15 ** 2] = 0.9  # disc
+        img[55:85, 15:20] = 0.9  # vertical bar
+        img[70:75, 40:85] = 0.9  # horizontal bar
+        d = np.abs((x - 60) - (y - 20))  # diagonal bar
+        img[(d < 3) & (x > 55) & (x < 90) & (y < 60)] = 0.9
+        return img
+    raise ValueError(f"image must be 'grace_hopper', 'shapes' or an array; got {name!r}")
+
+
+PANELS = (
+    ("centre–surround cells (DoG)", "dog"),
+    ("oriented cells (Gabor)", "gabor"),
+    ("Hubel–Wiesel experiment: bar orientation", "tuning"),
+    ("lateral inhibition (Mach bands) and LRN", "mach"),
+)
+
+DOG_SIGMAS = (1.0, 1.5, 2.0, 2.5)
+GABOR_THETAS = tuple(22.5 * k for k in range(8))
+BAR_THETAS = tuple(15.0 * k for k in range(12))
+STRENGTHS = (0.0, 0.5, 0.8, 1.0)
+
+
+def _conv_same(img, k):
+    """Filter an image with cnnlab's conv2d_forward, same size out: the border is
+    extended by repeating the edge pixels (zero padding would draw a false frame)."""
+    p = k.shape[0] // 2
+    x = np.pad(img, p, mode="edge").astype(np.float32)[None, None]  # float32: half the im2col memory
+    out, _ = conv2d_forward(x, k.astype(np.float32)[None, None], np.zeros(1, np.float32))
+    return out[0, 0].astype(float)
+
+
+def _img(uri, width, label):
+    return (f'<div class="cx-fig"><img src="{uri}" width="{width}" alt="{esc(label)}">'
+            f"{esc(label)}</div>")
+
+
+class VisualSystem(Explorer):
+    """Model cells of the visual system, computed with cnnlab (Lecture §1.1–1.4).
+
+    Panels (control "panel"), each with its own stepper:
+
+    * centre–surround (DoG): an ON-centre receptive field (retina, LGN) at 4
+      sizes, applied to the image: edges and spots respond, uniform areas do not;
+    * oriented (Gabor): a simple cell's receptive field at 8 orientations
+      (Hubel & Wiesel 1962), applied to the image;
+    * Hubel–Wiesel experiment: a bar swept through 12 orientations over a cell
+      that prefers vertical bars; its response (ReLU of the filter's sum) and
+      the tuning curve;
+    * Mach bands: a luminance staircase seen through centre−k·surround cells
+      (lateral inhibition, 4 strengths k) — over- and undershoot at each edge —
+      beside local response normalisation (cnnlab's ``LRN`` layer) of 7
+      channel activities at one position, with α growing with k.
+
+    Parameters
+    ----------
+    image : "grace_hopper" | "shapes" | array, default "grace_hopper"
+        The picture of the DoG and Gabor panels (matplotlib's bundled public-domain
+        photograph, reduced to 100×85 pixels; or generated shapes; or your
+        own 2-D/3-D array).
+
+    Controls: panel; stepper: size / orientation / strength (with play).
+    """
+
+    title = "The visual system: model cells (Lecture 1.1–1.4)"
+    stepper = "size / orientation / strength"
+    playable = True
+    play_interval_ms = 800
+
+    def __init__(self, image="grace_hopper"):
+        self.image = load_image(image)
+        self.controls = (Control("panel", "panel", PANELS, 0),)
+        self._image_uri = png_uri(self.image, 0, 1)
+        self._tuning = None
+
+    def n_steps(self, state) -> int:
+        return {"dog": len(DOG_SIGMAS), "gabor": len(GABOR_THETAS), "tuning": len(BAR_THETAS),
+                "mach": len(STRENGTHS)}[state["panel"]]
+
+    def tuning_curve(self) -> np.ndarray:
+        """Responses ReLU(Σ w·x) of the vertical-preferring cell to the 12 bars."""
+        if self._tuning is None:
+            rf = gabor_kernel(0.0)
+            resp = []
+            for t in BAR_THETAS:
+                out, _ = conv2d_forward(bar_image(t)[None, None], rf[None, None], np.zeros(1))  # 21×21 ⋆ 21×21 -> 1×1
+                resp.append(float(relu(out)[0, 0, 0, 0]))
+            self._tuning = np.array(resp)
+        return self._tuning
+
+    def render_state(self, state) -> str:
+        return getattr(self, f"_render_{state['panel']}")(state["step"])
+
+    def _filtered(self, k, label, note):
+        resp = _conv_same(self.image, k)
+        m = float(np.abs(resp).max()) or 1.0
+        km = float(np.abs(k).max()) or 1.0
+        h, w = self.image.shape
+        scale = 2
+        return "\n".join([
+            '<div class="cx-row">',
+            _img(self._image_uri, w * scale, "image"),
+            _img(png_uri(k, -km, km, cmap="RdBu_r"), 120, f"{label} (red +, blue −)"),
+            _img(png_uri(resp, -m, m, cmap="RdBu_r"), w * scale, "response (red +, blue −)"),
+            "</div>",
+            f'<div class="cx-note">{note}</div>',
+        ])
+
+    def _render_dog(self, step):
+        s = DOG_SIGMAS[step]
+        k = dog_kernel(s)
+        return (f'<div class="cx-formula">ON-centre cell: centre Gaussian σ = {fmt(s)} px minus surround '
+                f"Gaussian σ = {fmt(2 * s)} px; kernel {k.shape[0]}×{k.shape[0]}, Σ w = {fmt(k.sum(), 3)}</div>\n"
+                + self._filtered(k, "receptive field", "Light in the centre excites, light in the surround inhibits "
+                                 "(Kuffler's retinal ganglion cells; the LGN is alike): uniform areas give ≈ 0, edges "
+                                 "and spots of the cell's size give the strongest responses."))
+
+    def _render_gabor(self, step):
+        t = GABOR_THETAS[step]
+        k = gabor_kernel(t)
+        return (f'<div class="cx-formula">simple cell preferring bars at {fmt(t, 1)}° from vertical '
+                f"(Gabor: Gaussian × cosine, wavelength 8 px)</div>\n"
+                + self._filtered(k, "receptive field", "Hubel &amp; Wiesel (1962): a V1 simple cell answers to an edge or "
+                                 "bar of one orientation at one place. A CNN's first-layer filters learn much the same; "
+                                 "the eye itself performs no convolution (Lecture 1.4)."))
+
+    def _render_tuning(self, step):
+        t = BAR_THETAS[step]
+        curve = self.tuning_curve()
+        rf = gabor_kernel(0.0)
+        km = float(np.abs(rf).max())
+        svg = Svg()
+        W, H, x0, y0 = 300, 140, 40, 10
+        top = float(curve.max()) or 1.0
+        pts = [(x0 + W * th / 180.0, y0 + H - H * r / top) for th, r in zip(BAR_THETAS, curve)]
+        svg.raw(f'<line class="cx-axis" x1="{x0}" y1="{y0 + H}" x2="{x0 + W}" y2="{y0 + H}"/>'
+                f'<line class="cx-axis" x1="{x0}" y1="{y0}" x2="{x0}" y2="{y0 + H}"/>'
+                + "".join(f'<text class="cx-lab" x="{x0 + W * a / 180}" y="{y0 + H + 14}" text-anchor="middle">{a}°</text>'
+                          for a in (0, 45, 90, 135, 180))
+                + f'<text class="cx-lab" x="{x0 - 4}" y="{y0 + 8}" text-anchor="end">{fmt(top, 1)}</text>'
+                + f'<text class="cx-lab" x="{x0 - 4}" y="{y0 + H}" text-anchor="end">0</text>'
+                + '<polyline class="cx-line" points="' + " ".join(f"{x:.1f},{y:.1f}" for x, y in pts) + '"/>'
+                + "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#57606a"/>' for x, y in pts),
+                x0 + W + 10, y0 + H + 20)
+        x, y = pts[step]
+        svg.raw(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="#e85d04" fill-opacity="0.6" stroke="#e85d04"/>')
+        svg.text(x0 + W / 2, y0 + H + 30, "bar orientation (0° = vertical)", "cx-lab", "middle")
+        return "\n".join([
+            f'<div class="cx-formula">bar at {fmt(t)}°: response = ReLU(Σ w·x) = {fmt(curve[step], 2)}</div>',
+            '<div class="cx-row">',
+            _img(png_uri(bar_image(t), 0, 1), 105, "stimulus: bar"),
+            _img(png_uri(rf, -km, km, cmap="RdBu_r"), 105, "the cell's receptive field"),
+            svg.render(),
+            "</div>",
+            '<div class="cx-note">The simulated Hubel–Wiesel experiment: the cell fires most for the bar along its '
+            "receptive field (0°) and hardly at all across it (90°): orientation tuning.</div>",
+        ])
+
+    def mach(self, strength: float):
+        """(luminance profile, lateral-inhibition response profile, LRN input, LRN output)."""
+        steps = np.repeat(np.array([0.2, 0.35, 0.5, 0.65, 0.8]), 24)
+        img = np.tile(steps, (21, 1))
+        k = dog_kernel(1.5, ratio=3.0, surround=strength)
+        resp = _conv_same(img, k)[10]
+        acts = np.array([0.5, 1.0, 3.0, 1.0, 0.8, 0.6, 0.5])
+        lrn = LRN(size=3, alpha=strength, beta=0.75, k=1.0).forward(acts.reshape(1, -1, 1, 1), train=False).ravel()
+        return steps, resp, acts, lrn
+
+    def _render_mach(self, step):
+        k = STRENGTHS[step]
+        lum, resp, acts, lrn = self.mach(k)
+        svg = Svg()
+        W, H, x0, y0 = 360, 120, 10, 10
+
+        def line(vals, style):
+            lo, hi = float(vals.min()), float(vals.max())  # each curve scaled to the box
+            pts = " ".join(f"{x0 + W * i / (len(vals) - 1):.1f},{y0 + 5 + (H - 10) * (hi - v) / ((hi - lo) or 1):.1f}"
+                           for i, v in enumerate(vals))
+            return f'<polyline points="{pts}" fill="none" {style}/>'
+
+        svg.raw(f'<rect x="{x0}" y="{y0}" width="{W}" height="{H}" fill="none" class="cx-axis"/>'
+                + line(lum, 'stroke="#8c959f" stroke-width="2" stroke-dasharray="5 3"'), x0 + W, y0 + H)
+        svg.raw(line(resp, 'stroke="#1f2328" stroke-width="1.5"'))
+        svg.text(x0, y0 + H + 16, "dashed: luminance · solid: cell response (each scaled)", "cx-lab")
+        bx = x0 + W + 50
+        bw = 18
+        top = float(max(acts.max(), lrn.max()))
+        bars = []
+        for c, (a, b) in enumerate(zip(acts, lrn)):
+            xa = bx + c * (2 * bw + 6)
+            ha, hb = H * a / top, H * b / top
+            bars.append(f'<rect x="{xa}" y="{y0 + H - ha:.1f}" width="{bw}" height="{ha:.1f}" fill="#c9d1d9"/>'
+                        f'<rect x="{xa + bw}" y="{y0 + H - hb:.1f}" width="{bw}" height="{hb:.1f}" fill="#e85d04"/>'
+                        f'<text class="cx-lab" x="{xa + bw}" y="{y0 + H + 14}" text-anchor="middle">{c}</text>')
+        svg.raw("".join(bars), bx + 7 * (2 * bw + 6), y0 + H + 16)
+        svg.text(bx, y0 + H + 30, "channel: grey before, orange after LRN", "cx-lab")
+        img = np.tile(lum, (16, 1))
+        return "\n".join([
+            f'<div class="cx-formula">inhibition strength k = {fmt(k)} (surround weight); LRN α = {fmt(k)}, '
+            f"β = 0.75, k₀ = 1, n = 3: b_c = a_c / (1 + α Σ a²)^0.75</div>",
+            '<div class="cx-row">', _img(png_uri(img, 0, 1), 360, "luminance staircase"), "</div>",
+            svg.render(),
+            f'<div class="cx-formula">LRN: channel 2 (the strongest) {fmt(acts[2])} → {fmt(lrn[2], 2)}; '
+            f"its neighbour, channel 1: {fmt(acts[1])} → {fmt(lrn[1], 2)}; "
+            f"channel 6, far from it: {fmt(acts[6])} → {fmt(lrn[6], 2)}</div>",
+            '<div class="cx-note">Mach bands: each uniform step looks lighter at its bright edge and darker at its dark '
+            "edge, because neighbouring cells inhibit each other (lateral inhibition, 侧抑制). With k = 0 the response "
+            "is the luminance itself. Local response normalisation (AlexNet) divides each channel by the activity of "
+            "its neighbouring channels: the same idea across feature maps (Lecture 1.4).</div>",
+        ])
