@@ -111,6 +111,10 @@ class Adam(Optimizer):
         st["m"] += (1 - self.beta1) * g
         st["v"] *= self.beta2
         st["v"] += (1 - self.beta2) * (g * g)
-        m_hat = st["m"] / (1 - self.beta1 ** st["t"])
-        v_hat = st["v"] / (1 - self.beta2 ** st["t"])
-        p -= (self.lr * m_hat / (np.sqrt(v_hat) + self.eps)).astype(p.dtype, copy=False)
+        # w -= lr · m̂ / (√v̂ + ε), computed in place: √v̂ = √v / √(1 − β₂ᵗ), m̂ = m / (1 − β₁ᵗ)
+        denom = np.sqrt(st["v"])
+        denom /= np.sqrt(1 - self.beta2 ** st["t"])
+        denom += self.eps
+        step = np.divide(st["m"], denom, out=denom)
+        step *= self.lr / (1 - self.beta1 ** st["t"])
+        p -= step.astype(p.dtype, copy=False)
