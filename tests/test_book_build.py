@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -19,7 +20,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "_build" / "html"
+#: the built site; CNNLAB_SITE points the tests at another build (e.g. a private one)
+SITE = Path(os.environ.get("CNNLAB_SITE", ROOT / "_build" / "html"))
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 
 import offline_site  # noqa: E402

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import re
 import threading
 from pathlib import Path
@@ -28,7 +29,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "_build" / "html"
+#: the built site; CNNLAB_SITE points the tests at another build (e.g. a private one)
+SITE = Path(os.environ.get("CNNLAB_SITE", ROOT / "_build" / "html"))
 ARTIFACTS = ROOT / "test-artifacts" / "site"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -349,3 +351,73 @@ def test_pages_were_found():
         pytest.skip(reason)
     pages = site_pages()
     assert "book/intro.html" in pages and "book/glossary.html" in pages, pages
+
+
+# --- the checks themselves can fail -------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def bare_browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent: apt-get install chromium (.ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()
+
+
+def _animation_html(frames_differ: bool) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.animation import FuncAnimation
+
+    fig, ax = plt.subplots(figsize=(2, 2), dpi=40)
+    (line,) = ax.plot([0, 1], [0, 0])
+    ax.set_ylim(0, 3)
+
+    def update(i):
+        line.set_ydata([i, i] if frames_differ else [1, 1])
+        return (line,)
+
+    html = FuncAnimation(fig, update, frames=3, interval=100).to_jshtml()
+    plt.close(fig)
+    return html
+
+
+@pytest.mark.parametrize("frames_differ", [True, False])
+def test_animation_check_sees_a_step(bare_browser, frames_differ):
+    page = bare_browser.new_page()
+    page.set_content(f"<html><body>{_animation_html(frames_differ)}</body></html>")
+    report = page.evaluate(ANIMATIONS_JS)
+    page.close()
+    assert len(report) == 1 and report[0]["frames"] == 3 and report[0]["moved"]
+    assert report[0]["ok"] is frames_differ  # identical frames: the check must fail
+
+
+def test_explorer_check_sees_controls_change_the_view(bare_browser):
+    import json
+
+    from cnnlab.explorers import SlidingFilter
+
+    html = SlidingFilter().static_html()
+    page = bare_browser.new_page()
+    page.set_content(f"<html><body>{html}</body></html>")
+    report = page.evaluate(EXPLORERS_JS)
+    assert report and all(r["ok"] for r in report), report
+    # the same explorer with every state drawn alike: every control must be reported as dead
+    data_start = html.index('<script type="application/json" class="cx-data">') + len(
+        '<script type="application/json" class="cx-data">')
+    data_end = html.index("</script>", data_start)
+    data = json.loads(html[data_start:data_end])
+    first = next(iter(data["states"].values()))[0]
+    data["states"] = {k: [first] * len(v) for k, v in data["states"].items()}
+    dead = html[:data_start] + json.dumps(data).replace("</", "<\\/") + html[data_end:]
+    uid = html[html.index('id="cnnlab-x-'):].split('"')[1]
+    dead = dead.replace(uid, "cnnlab-x-dead")
+    page.set_content(f"<html><body>{dead}</body></html>")
+    report = page.evaluate(EXPLORERS_JS)
+    page.close()
+    assert report and not any(r["ok"] for r in report), report
