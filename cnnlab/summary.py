@@ -65,12 +65,9 @@ class Summary:
         return 4 * self.total_params / 1e6
 
     def __getitem__(self, key):
-        if isinstance(key, str):
-            for r in self.rows:
-                if r.name == key:
-                    return r
-            raise KeyError(f"no row named {key!r}; rows: {[r.name for r in self.rows]}")
-        return self.rows[key]
+        from .layers.base import by_name
+
+        return by_name(self.rows, key, "row")
 
     def __len__(self):
         return len(self.rows)

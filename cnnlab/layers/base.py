@@ -28,11 +28,21 @@ import numpy as np
 
 from ..init import as_generator
 
-__all__ = ["Layer", "Sequential", "prod"]
+__all__ = ["Layer", "Sequential", "prod", "by_name", "flatten_input"]
 
 
 def prod(shape) -> int:
     return int(math.prod(shape))
+
+
+def by_name(items, key, what="layer"):
+    """``items[key]`` for an int/slice key; the item whose ``.name`` is ``key`` for a str key."""
+    if not isinstance(key, str):
+        return items[key]
+    for item in items:
+        if item.name == key:
+            return item
+    raise KeyError(f"no {what} named {key!r}; {what}s: {[item.name for item in items]}")
 
 
 class Layer:
@@ -119,6 +129,16 @@ def _check_x(x, name="x") -> np.ndarray:
         raise TypeError(f"{name} must be a float array (convert images with cnnlab.models.prepare_digits); "
                         f"got dtype {x.dtype}")
     return x
+
+
+def flatten_input(layer, x, n_features):
+    """Check that ``x`` (B, …) has ``n_features`` values per sample; return it as (B, n_features) in the
+    layer's dtype, remembering the original shape in ``layer._shape`` for the backward pass."""
+    x = _check_x(x)
+    if prod(x.shape[1:]) != n_features:
+        raise ValueError(f"{layer.name}: x must have {n_features} values per sample; got shape {x.shape}")
+    layer._shape = x.shape
+    return x.reshape(x.shape[0], -1).astype(layer.dtype, copy=False)
 
 
 class Sequential(Layer):
@@ -276,12 +296,7 @@ class Sequential(Layer):
         return len(self.layers)
 
     def __getitem__(self, key):
-        if isinstance(key, str):
-            for l in self.layers:
-                if l.name == key:
-                    return l
-            raise KeyError(f"no layer named {key!r}; layers: {[l.name for l in self.layers]}")
-        return self.layers[key]
+        return by_name(self.layers, key)
 
     def __iter__(self):
         return iter(self.layers)

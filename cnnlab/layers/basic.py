@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..init import as_generator, initialize
-from .base import Layer, _check_x, prod
+from .base import Layer, _check_x, flatten_input, prod
 
 __all__ = ["Activation", "ReLU", "Sigmoid", "Tanh", "ScaledTanh", "Flatten", "Dense", "Dropout",
            "ActivationMixin"]
@@ -149,12 +149,7 @@ class Dense(ActivationMixin, Layer):
         return p
 
     def forward(self, x, train=True):
-        x = _check_x(x)
-        if prod(x.shape[1:]) != self.in_features:
-            raise ValueError(f"{self.name}: x must have {self.in_features} values per sample; got shape {x.shape}")
-        self._shape = x.shape
-        x2 = x.reshape(x.shape[0], -1).astype(self.dtype, copy=False)
-        self._x = x2
+        self._x = x2 = flatten_input(self, x, self.in_features)
         net = x2 @ self.params["w"].T
         if self.bias:
             net += self.params["b"]

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..init import as_generator
-from .base import Layer, _check_x, prod
+from .base import Layer, flatten_input, prod
 
 __all__ = ["RBF", "DIGIT_BITMAPS", "digit_prototypes"]
 
@@ -111,12 +111,7 @@ class RBF(Layer):
         return self.params["w"] if self.trainable else self.buffers["w"]
 
     def forward(self, x, train=True):
-        x = _check_x(x)
-        if prod(x.shape[1:]) != self.in_features:
-            raise ValueError(f"{self.name}: x must have {self.in_features} values per sample; got shape {x.shape}")
-        self._shape = x.shape
-        x = x.reshape(x.shape[0], -1).astype(self.dtype, copy=False)
-        self._x = x
+        self._x = x = flatten_input(self, x, self.in_features)
         w = self.w
         # ‖x − w_i‖² = ‖x‖² − 2 x·w_i + ‖w_i‖²  (one GEMM instead of a (B, classes, 84) array)
         y = (x * x).sum(axis=1, keepdims=True) - 2 * x @ w.T + (w * w).sum(axis=1)

@@ -43,25 +43,12 @@ class ResidualBlock(ActivationMixin, Layer):
     def _branches(self):
         return [self.main] + ([] if self.shortcut is None else [self.shortcut])
 
-    @property
-    def params(self):
-        return {f"{s.name}.{k}": v for s in self._branches() for k, v in s.params.items()}
+    def _merged(self, attr):
+        return {f"{s.name}.{k}": v for s in self._branches() for k, v in getattr(s, attr).items()}
 
-    @property
-    def grads(self):
-        return {f"{s.name}.{k}": v for s in self._branches() for k, v in s.grads.items()}
-
-    @grads.setter
-    def grads(self, value):
-        pass
-
-    @property
-    def buffers(self):
-        return {f"{s.name}.{k}": v for s in self._branches() for k, v in s.buffers.items()}
-
-    @buffers.setter
-    def buffers(self, value):
-        pass
+    params = property(lambda self: self._merged("params"))
+    grads = property(lambda self: self._merged("grads"), lambda self, value: None)
+    buffers = property(lambda self: self._merged("buffers"), lambda self, value: None)
 
     @property
     def built(self):
