@@ -18,6 +18,7 @@ bundle; Jupyter shows the widgets, the book is configured to pick the HTML.
 
 from __future__ import annotations
 
+import html
 import itertools
 import time
 from dataclasses import dataclass
@@ -220,7 +221,8 @@ class LiveView:
         self._busy = False
         self.redraw()
         self.redraw_seconds.clear()
-        self.box = widgets.VBox(rows + [self.html])
+        head = [widgets.HTML(f"<b>{html.escape(explorer.title)}</b>")] if explorer.title else []
+        self.box = widgets.VBox(head + rows + [self.html])
         self.box.add_class("cnnlab-explorer-live")
 
     def _state(self, step=None) -> dict:

@@ -97,7 +97,7 @@ class FCvsConv(Explorer):
         ids = np.array([[HEX[4 * i + j] for j in range(4)] for i in range(4)])
         px, py = svg.grid(0, 0, ids, caption="pixels 0–F", fmt_fn=str)
         svg.box(px + j0 * c, py + i0 * c, 2 * c, 2 * c, "cx-win")
-        fills = [["#6e7781" if v else "#ffffff" for v in row] for row in x]
+        fills = [["#b6bfc8" if v else "#ffffff" for v in row] for row in x]
         ix, iy = svg.grid(130, 0, x, fills=fills, caption="image x")
         svg.box(ix + j0 * c, iy + i0 * c, 2 * c, 2 * c, "cx-win")
         cz = self.W.shape[0]

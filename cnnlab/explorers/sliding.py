@@ -77,7 +77,11 @@ class SlidingFilter(Explorer):
         """The F×F filter: the lecture's 3×3 filter for F=3, else seeded integers in −1…2."""
         if F == 3:
             return LECTURE_FILTER.copy()
-        return np.random.default_rng(self.seed * 1000 + 100 + F).integers(-1, 3, (F, F)).astype(float)
+        rng = np.random.default_rng(self.seed * 1000 + 100 + F)
+        w = rng.integers(-1, 3, (F, F))
+        while not w.any():  # an all-zero filter would teach nothing
+            w = rng.integers(-1, 3, (F, F))
+        return w.astype(float)
 
     def output_size(self, state):
         """L' from :func:`conv_output_size`, or the ValueError it raises."""
