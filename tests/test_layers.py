@@ -219,3 +219,28 @@ def test_reprs_are_informative():
         Conv2D(6, 16, 5, connection_table=C3_TABLE))
     assert "max" in repr(MaxPool2D(2)) and "84 -> 10" in repr(RBF())
     assert "C1" in repr(Sequential([Conv2D(1, 6, 5, name="C1")]))
+
+
+@pytest.mark.parametrize("variant", ["published", "modern"])
+def test_whole_lenet5_gradients_through_the_loss(variant):
+    from cnnlab.models import lenet5
+
+    model = lenet5(variant, seed=2).to(np.float64)
+    x, y = rand(2, 1, 32, 32, seed=3), np.array([3, 7])
+    crit = model.loss
+    crit.forward(model.forward(x), y)
+    model.backward(crit.backward())
+    grads = model.grads
+    keys = ["C3.b", "F6.b"] + (["S2.coef", "S4.bias"] if variant == "published" else ["C1.b"])
+    for key in keys:
+        p = model.params[key]
+
+        def loss_of(value, p=p):
+            saved = p.copy()
+            p[...] = value
+            try:
+                return np.array(crit.forward(model.forward(x), y))
+            finally:
+                p[...] = saved
+        r = gradcheck(loss_of, p.copy(), analytic=[grads[key]], tol=1e-6, names=[key])
+        assert r.ok, r
