@@ -337,7 +337,7 @@ def test_inside_lenet_maps_come_from_forward_all():
     assert "C1: 6 maps 28×28" in e.render(e.state(digit=3, layer="C1"))
     assert "filters of C3" in e.render(e.state(layer="C3"))
     out = e.render(e.state(digit=2, layer="OUTPUT"))
-    assert f"predicted {e.predictions[2]}, label 2" in out and "class scores" in out
+    assert f"predicted {e.predictions[2]}, label 2" in out and "class outputs" in out
     # another model and own digits (28×28 uint8 -> prepared to 32×32)
     digits = (np.random.default_rng(0).random((2, 28, 28)) * 255).astype(np.uint8)
     small = InsideLeNet(lenet5("published", seed=1), digits)

@@ -6,17 +6,17 @@ pre-rendered, switched by ``static/explorer.js``; no kernel, no network); the
 book's ``nb_mime_priority_overrides`` picks the HTML. Every number shown is
 computed by cnnlab's own functions.
 
-==================  ==================================================  ==================
-Explorer            What                                                Lecture
-==================  ==================================================  ==================
-SlidingFilter       filter sliding over an input; L, F, S, P            2.4, 3.1–3.4, 3.9
-FCvsConv            4×4 “■■” task: 9×16 matrix vs one 2×2 filter        2.3, 2.4
-ReceptiveField      participation counts; receptive field of a stack    2.5, 2.9, 3.6
-SensitivityMap      δ back through a convolution, weight gradient       3.8–3.13
-Pooling             max / mean / Gaussian / trainable, δ going back     2.7, 3.14
-VisualSystem        DoG and Gabor cells, orientation tuning, Mach bands 1.1–1.4
-InsideLeNet         feature maps and filters of a LeNet-5               5
-==================  ==================================================  ==================
+==================  ===================================================  ==================
+Explorer            What                                                 Lecture
+==================  ===================================================  ==================
+SlidingFilter       filter sliding over an input; L, F, S, P             2.4, 3.1–3.4, 3.9
+FCvsConv            4×4 “■■” task: 9×16 matrix vs one 2×2 filter         2.3, 2.4
+ReceptiveField      participation counts; receptive field of a stack     2.5, 2.9, 3.6
+SensitivityMap      δ back through a convolution, weight gradient        3.8–3.13
+Pooling             max / mean / Gaussian / trainable, δ going back      2.7, 3.14
+VisualSystem        DoG and Gabor cells, orientation tuning, Mach bands  1.1–1.4
+InsideLeNet         feature maps and filters of a LeNet-5                5
+==================  ===================================================  ==================
 """
 
 from .base import Control, Explorer, LiveView

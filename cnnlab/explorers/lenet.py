@@ -161,6 +161,6 @@ class InsideLeNet(Explorer):
                 bars.append(f'<text class="cx-lab" x="{i * bw + bw // 2}" y="{H + 30}" text-anchor="middle">{i}</text>'
                             f'<text class="cx-small" x="{i * bw + bw // 2}" y="{12}" text-anchor="middle">{fmt(v, 1)}</text>')
         svg.raw("".join(bars), n * bw, H + 34)
-        svg.text(0, H + 46, f"{name}: {n} values" + (" (class scores; orange = prediction)" if highlight is not None else ""),
+        svg.text(0, H + 46, f"{name}: {n} values" + (" (class outputs; orange = the prediction)" if highlight is not None else ""),
                  "cx-lab")
         return svg.render()

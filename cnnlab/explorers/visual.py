@@ -172,16 +172,18 @@ class VisualSystem(Explorer):
     def render_state(self, state) -> str:
         return getattr(self, f"_render_{state['panel']}")(state["step"])
 
-    def _filtered(self, k, label, note):
+    def _filtered(self, k, heading, note):
+        """Heading, then image | receptive field | response, then a note."""
         resp = _conv_same(self.image, k)
         m = float(np.abs(resp).max()) or 1.0
         km = float(np.abs(k).max()) or 1.0
         h, w = self.image.shape
         scale = 2
         return "\n".join([
+            f'<div class="cx-formula">{esc(heading)}</div>',
             '<div class="cx-row">',
             _img(self._image_uri, w * scale, "image"),
-            _img(png_uri(k, -km, km, cmap="RdBu_r"), 120, f"{label} (red +, blue −)"),
+            _img(png_uri(k, -km, km, cmap="RdBu_r"), 120, "receptive field (red +, blue −)"),
             _img(png_uri(resp, -m, m, cmap="RdBu_r"), w * scale, "response (red +, blue −)"),
             "</div>",
             f'<div class="cx-note">{note}</div>',
@@ -190,20 +192,19 @@ class VisualSystem(Explorer):
     def _render_dog(self, step):
         s = DOG_SIGMAS[step]
         k = dog_kernel(s)
-        return (f'<div class="cx-formula">ON-centre cell: centre Gaussian σ = {fmt(s)} px minus surround '
-                f"Gaussian σ = {fmt(2 * s)} px; kernel {k.shape[0]}×{k.shape[0]}, Σ w = {fmt(k.sum(), 3)}</div>\n"
-                + self._filtered(k, "receptive field", "Light in the centre excites, light in the surround inhibits "
-                                 "(Kuffler's retinal ganglion cells; the LGN is alike): uniform areas give ≈ 0, edges "
-                                 "and spots of the cell's size give the strongest responses."))
+        return self._filtered(
+            k, f"ON-centre cell: centre Gaussian σ = {fmt(s)} px minus surround Gaussian σ = {fmt(2 * s)} px; "
+               f"kernel {k.shape[0]}×{k.shape[0]}, Σ w = {fmt(k.sum(), 3)}",
+            "Light in the centre excites, light in the surround inhibits (Kuffler's retinal ganglion cells; the LGN "
+            "is alike): uniform areas give ≈ 0, edges and spots of the cell's size give the strongest responses.")
 
     def _render_gabor(self, step):
         t = GABOR_THETAS[step]
-        k = gabor_kernel(t)
-        return (f'<div class="cx-formula">simple cell preferring bars at {fmt(t, 1)}° from vertical '
-                f"(Gabor: Gaussian × cosine, wavelength 8 px)</div>\n"
-                + self._filtered(k, "receptive field", "Hubel &amp; Wiesel (1962): a V1 simple cell answers to an edge or "
-                                 "bar of one orientation at one place. A CNN's first-layer filters learn much the same; "
-                                 "the eye itself performs no convolution (Lecture 1.4)."))
+        return self._filtered(
+            gabor_kernel(t), f"simple cell preferring bars at {fmt(t, 1)}° from vertical "
+                             "(Gabor: Gaussian × cosine, wavelength 8 px)",
+            "Hubel &amp; Wiesel (1962): a V1 simple cell answers to an edge or bar of one orientation at one place. "
+            "A CNN's first-layer filters learn much the same; the eye itself performs no convolution (Lecture 1.4).")
 
     def _render_tuning(self, step):
         t = BAR_THETAS[step]
