@@ -3,6 +3,9 @@ the widget view, the static HTML and text; driving the widgets in the kernel red
 
 from __future__ import annotations
 
+import json
+import sys
+
 import pytest
 
 nbformat = pytest.importorskip("nbformat")
@@ -17,11 +20,18 @@ CELLS = [
 ]
 
 
-def test_explorer_in_a_kernel():
+def test_explorer_in_a_kernel(tmp_path, monkeypatch):
+    # a kernel of this very interpreter (a "python3" spec elsewhere might lack cnnlab)
+    spec = tmp_path / "kernels" / "cnnlab-test"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "cnnlab test", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(src) for src in CELLS]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3")
+    nb.metadata["kernelspec"] = {"name": "cnnlab-test", "display_name": "cnnlab test", "language": "python"}
+    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="cnnlab-test")
     client.execute()
     out = nb.cells[0].outputs
     assert len(out) == 1 and out[0].output_type == "execute_result"

@@ -135,6 +135,8 @@ class SlidingFilter(Explorer):
             f'<div class="cx-formula">a[{i},{j}] = Σ w[m,n]·x[{i}·{S}+m−{P}, {j}·{S}+n−{P}] + b = '
             f"{esc(terms)} + 0 = {esc(fmt(out[i, j]))}</div>"
         )
+        if P:
+            lines.append(f'<div class="cx-note">Grey dashed cells: zero padding, P = {P} on each side (Lecture 3.3).</div>')
         if S > 1:
             lines.append(
                 f'<div class="cx-note">Stride {S} keeps one row and one column in {S} of the stride-1 map (purple); '
