@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["plot_history", "plot_confusion_matrix", "confusion_matrix", "plot_misclassified", "plot_filters",
-           "plot_feature_maps"]
+           "plot_feature_maps", "plot_prototypes"]
 
 
 def _figure(figsize):
@@ -123,7 +123,9 @@ def plot_feature_maps(model, image, layers=None, max_maps=16):
     x = np.asarray(image, dtype=np.float32)
     while x.ndim < 4:
         x = x[None]
-    outs = [(n, o[0]) for n, o in model.forward_all(x) if o.ndim == 4 and (layers is None or n in layers)]
+    # maps of 1×1 (C5) carry no picture: they are left out unless asked for by name
+    outs = [(n, o[0]) for n, o in model.forward_all(x)
+            if o.ndim == 4 and (n in layers if layers is not None else o.shape[2] * o.shape[3] > 1)]
     if not outs:
         raise ValueError(f"no layer with feature maps among {layers!r}")
     cols = min(max_maps, max(o.shape[0] for _, o in outs)) + 1
@@ -140,4 +142,24 @@ def plot_feature_maps(model, image, layers=None, max_maps=16):
         axes[r, 0].set_visible(r == 0)
     fig.suptitle(f"Feature maps ({' · '.join(f'{n}: {o.shape[0]}@{o.shape[1]}×{o.shape[2]}' for n, o in outs)})",
                  fontsize=9)
+    return fig
+
+
+def plot_prototypes(prototypes=None, title="RBF prototypes of LeNet-5's output units (7×12, ±1)"):
+    """The ten ±1 parameter vectors of the RBF output layer drawn as 7-wide × 12-high bitmaps
+    (default: :data:`cnnlab.layers.DIGIT_BITMAPS`; or an RBF layer, or an array (10, 84))."""
+    from .layers.rbf import DIGIT_BITMAPS
+
+    if prototypes is None:
+        p = DIGIT_BITMAPS
+    else:
+        w = prototypes.w if hasattr(prototypes, "w") else np.asarray(prototypes)
+        p = np.asarray(w).reshape(len(w), 12, 7)
+    fig = _figure((1.0 * len(p), 1.8))
+    axes = np.atleast_1d(fig.subplots(1, len(p)))
+    for k, ax in enumerate(axes):
+        ax.imshow(p[k], cmap="gray_r", vmin=-1, vmax=1)
+        ax.set_title(str(k), fontsize=9)
+        ax.axis("off")
+    fig.suptitle(title, fontsize=10)
     return fig
