@@ -14,8 +14,8 @@ Step by step, as on the slides:
    bias gradient ``Σ δ``.
 
 Slower than :func:`cnnlab.conv.conv2d_backward` (Python loops over filters and
-channels) but written to be read beside the slides; the tests check that both
-agree.
+channels: 9× on LeNet's C1, 65× on C3 and on a 64-channel layer, measured here)
+but written to be read beside the slides; the tests check that both agree.
 """
 
 from __future__ import annotations

@@ -181,3 +181,17 @@ def test_bad_dout_and_cache():
         with pytest.raises(TypeError, match=r"^cache must be the Conv2dCache"):
             backward(out, tuple(cache))
     assert isinstance(cache, Conv2dCache)
+
+
+@pytest.mark.parametrize("chunk", [1, 200, 10**9])  # one image per chunk, uneven chunks, one chunk
+def test_batch_chunking_gives_the_same_result(monkeypatch, chunk):
+    import cnnlab.conv as conv
+
+    rng = np.random.default_rng(12)
+    x, w, b = rng.standard_normal((5, 2, 7, 6)), rng.standard_normal((3, 2, 3, 2)), rng.standard_normal(3)
+    monkeypatch.setattr(conv, "CHUNK_ELEMENTS", chunk)
+    out, cache = conv.conv2d_forward(x, w, b, (2, 1), 1)
+    np.testing.assert_allclose(out, conv2d_naive(x, w, b, (2, 1), 1), rtol=1e-10, atol=1e-12)
+    dout = rng.standard_normal(out.shape)
+    for fast, slow in zip(conv.conv2d_backward(dout, cache), conv2d_backward_naive(dout, cache)):
+        np.testing.assert_allclose(fast, slow, rtol=1e-10, atol=1e-12)
