@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .layers.losses import SoftmaxCrossEntropy, check_labels
-from .optim import SGD
+from .optim import Adam
 
 __all__ = ["fit", "evaluate", "predict", "predict_proba", "History", "Evaluation"]
 
@@ -106,7 +106,9 @@ def fit(model, x, y, epochs=10, batch_size=64, optimizer=None, seed=0, x_val=Non
     y : int array (n,)
         Labels in ``[0, model.num_classes)``.
     epochs, batch_size : int
-    optimizer : Optimizer, default ``SGD(lr=0.01, momentum=0.9)``
+    optimizer : Optimizer, default ``Adam(lr=1e-3)``
+        (Adam works for both LeNet-5 variants; plain SGD with momentum needs a
+        smaller rate for the published one, whose RBF distances are large.)
     seed : int
         Seeds the shuffling of every epoch.
     x_val, y_val : optional
@@ -134,7 +136,7 @@ def fit(model, x, y, epochs=10, batch_size=64, optimizer=None, seed=0, x_val=Non
     if x_val is not None:
         x_val, y_val = _prepare(model, x_val, y_val, "x_val", "y_val", dtype=dtype)
     crit = _loss_of(model, loss)
-    opt = optimizer if optimizer is not None else SGD(lr=0.01, momentum=0.9)
+    opt = optimizer if optimizer is not None else Adam(lr=1e-3)
     rng = np.random.default_rng(seed)
     n = len(x)
     steps = -(-n // batch_size)

@@ -88,8 +88,8 @@ def test_plots_return_figures(tiny):
     m = lenet5("modern")
     h = fit(m, x[:10], y[:10], epochs=2, batch_size=5, progress=False, x_val=x[:10], y_val=y[:10])
     pred = predict(m, x)
-    figs = [plots.plot_history(h), plots.plot_confusion_matrix(y, pred), plots.plot_misclassified(x, y, pred),
-            plots.plot_filters(m["C1"]), plots.plot_feature_maps(m, x[0], layers=["C1", "S2", "C3"]),
+    figs = [plots.plot_history(h), plots.plot_confusion_matrix(y, pred), plots.plot_misclassified(x, y, pred, max_images=4),
+            plots.plot_filters(m["C1"]), plots.plot_feature_maps(m, x[0], layers=["C1", "S2"], max_maps=4),
             plots.plot_prototypes(), plots.plot_prototypes(lenet5("published")["OUTPUT"])]
     assert all(isinstance(f, Figure) for f in figs)
     C = plots.confusion_matrix([0, 1, 1], [0, 1, 0], 3)
