@@ -220,3 +220,11 @@ def test_launch_buttons_come_from_the_one_repository_url():
     assert f'repo: "{org_repo}"' in page  # thebe's Binder repository, from the same setting
     assert f"_sources/notebooks/{name}.ipynb" in page  # the download button
     assert (SITE / "_sources" / "notebooks" / f"{name}.ipynb").is_file()
+
+
+@needs_site
+def test_no_dead_widget_state_or_widget_manager_in_pages():
+    for page in _pages():
+        text = page.read_text(encoding="utf-8")
+        assert "application/vnd.jupyter.widget-state+json" not in text, page
+        assert "embed-amd.js" not in text and "require.min.js" not in text, page

@@ -106,13 +106,21 @@ def server():
 
 
 @pytest.fixture(scope="module")
-def browser(server):
+def chromium():
+    """One headless Chromium for the module (Playwright's sync API allows one running instance)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent: apt-get install chromium (.ci/run does)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         b = launch_chromium(p)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="module")
+def browser(server, chromium):
+    return chromium
 
 
 @functools.lru_cache(maxsize=None)
@@ -355,18 +363,6 @@ def test_pages_were_found():
 
 # --- the checks themselves can fail -------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def bare_browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: apt-get install chromium (.ci/run does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
-
-
 def _animation_html(frames_differ: bool) -> str:
     import matplotlib
 
@@ -388,8 +384,8 @@ def _animation_html(frames_differ: bool) -> str:
 
 
 @pytest.mark.parametrize("frames_differ", [True, False])
-def test_animation_check_sees_a_step(bare_browser, frames_differ):
-    page = bare_browser.new_page()
+def test_animation_check_sees_a_step(chromium, frames_differ):
+    page = chromium.new_page()
     page.set_content(f"<html><body>{_animation_html(frames_differ)}</body></html>")
     report = page.evaluate(ANIMATIONS_JS)
     page.close()
@@ -397,13 +393,13 @@ def test_animation_check_sees_a_step(bare_browser, frames_differ):
     assert report[0]["ok"] is frames_differ  # identical frames: the check must fail
 
 
-def test_explorer_check_sees_controls_change_the_view(bare_browser):
+def test_explorer_check_sees_controls_change_the_view(chromium):
     import json
 
     from cnnlab.explorers import SlidingFilter
 
     html = SlidingFilter().static_html()
-    page = bare_browser.new_page()
+    page = chromium.new_page()
     page.set_content(f"<html><body>{html}</body></html>")
     report = page.evaluate(EXPLORERS_JS)
     assert report and all(r["ok"] for r in report), report

@@ -10,7 +10,10 @@ This local Sphinx extension does three things:
    (``mathjax/tex-chtml.js``) points. Only the parts a page can load are copied: the
    ``tex-chtml`` component, the TeX extensions it autoloads, the CHTML fonts and the
    accessibility/menu modules (loaded when a reader turns them on in MathJax's menu).
-3. ``build-finished``: scans every built HTML page (and every CSS file) for a reference that
+3. ``html-page-context``: drops the saved ipywidgets state (``widget-state+json``) that myst-nb
+   would embed in a page: the site shows the explorers' static HTML, never widget views, and
+   loads no widget manager (``nb_ipywidgets_js: {}``), so the state is dead weight.
+4. ``build-finished``: scans every built HTML page (and every CSS file) for a reference that
    the browser would fetch from elsewhere: ``<script src>``, ``<link href>`` (stylesheet,
    preload, icon …), ``<img src|srcset>``, ``<source>``, ``<iframe>``, ``<video>``,
    ``<audio>``, ``<embed>``, ``<object data>``, and ``url(…)``/``@import`` in CSS (inline
@@ -138,6 +141,13 @@ def strip_font_awesome(app: Sphinx, doctree: nodes.document, docname: str) -> No
             node.replace_self(new)
 
 
+def drop_widget_state(app: Sphinx, pagename: str, *args) -> None:
+    """Remove myst-nb's per-page ipywidgets state script (runs before myst-nb adds it)."""
+    nb_metadata = getattr(app.env, "nb_metadata", None)
+    if app.config.offline_drop_widget_state and nb_metadata and pagename in nb_metadata:
+        nb_metadata[pagename].get("js_files", {}).pop("ipywidgets_state", None)
+
+
 def copy_mathjax(app: Sphinx) -> None:
     """Copy the pinned MathJax into ``_static/mathjax`` (a warning if it was never installed)."""
     source = Path(app.confdir, app.config.offline_mathjax_source)
@@ -193,6 +203,8 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict:
     app.add_config_value("offline_mathjax_source", "node_modules/mathjax/es5", "html")
     app.add_config_value("offline_check", True, "html")
+    app.add_config_value("offline_drop_widget_state", True, "html")
     app.connect("doctree-resolved", strip_font_awesome)
+    app.connect("html-page-context", drop_widget_state, priority=400)  # myst-nb's runs at 500
     app.connect("build-finished", on_build_finished)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
