@@ -249,12 +249,14 @@ def pool2d_backward(dout, cache: PoolCache) -> np.ndarray:
     dout = _check_dout(dout, cache.x_shape[:2] + (Ho, Wo), cache.dtype)
     if cache.mode != "max":
         return _weighted_pool_backward(dout, cache.kernel, cache.x_shape, cache.stride)
-    dx = np.zeros(cache.x_shape, dtype=cache.dtype)
-    for m in range(kh):
-        for n in range(kw):
-            routed = np.where(cache.argmax == m * kw + n, dout, 0)  # δ where (m, n) held the maximum
-            dx[:, :, m : m + Sh * Ho : Sh, n : n + Sw * Wo : Sw] += routed
-    return dx
+    B, D, H, W = cache.x_shape
+    m, n = np.divmod(cache.argmax, kw)  # (B, D, H', W'): offset of each window's maximum
+    row = np.arange(Ho)[:, None] * Sh + m  # its row i·S_h + m in the input ...
+    col = np.arange(Wo) * Sw + n  # ... and its column j·S_w + n
+    where = (np.arange(B * D).reshape(B, D, 1, 1) * H + row) * W + col  # flat index into dx
+    dx = np.zeros(B * D * H * W, dtype=cache.dtype)
+    np.add.at(dx, where.ravel(), dout.ravel())  # scatter-add: overlapping windows may share a maximum
+    return dx.reshape(B, D, H, W)
 
 
 def trainable_pool2d_forward(x, weights, size=2, stride=None):
