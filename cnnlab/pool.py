@@ -250,12 +250,14 @@ def pool2d_backward(dout, cache: PoolCache) -> np.ndarray:
     if cache.mode != "max":
         return _weighted_pool_backward(dout, cache.kernel, cache.x_shape, cache.stride)
     B, D, H, W = cache.x_shape
-    m, n = np.divmod(cache.argmax, kw)  # (B, D, H', W'): offset of each window's maximum
-    row = np.arange(Ho)[:, None] * Sh + m  # its row i·S_h + m in the input ...
-    col = np.arange(Wo) * Sw + n  # ... and its column j·S_w + n
-    where = (np.arange(B * D).reshape(B, D, 1, 1) * H + row) * W + col  # flat index into dx
+    row, col = np.divmod(cache.argmax, kw)  # (B, D, H', W'): offset (m, n) of each window's maximum
+    row += np.arange(Ho)[:, None] * Sh  # its row i·S_h + m in the input ...
+    col += np.arange(Wo) * Sw  # ... and its column j·S_w + n (in place: fewer big temporaries)
+    row += np.arange(B * D).reshape(B, D, 1, 1) * H
+    row *= W
+    row += col  # flat index into dx
     dx = np.zeros(B * D * H * W, dtype=cache.dtype)
-    np.add.at(dx, where.ravel(), dout.ravel())  # scatter-add: overlapping windows may share a maximum
+    np.add.at(dx, row.ravel(), dout.ravel())  # scatter-add: overlapping windows may share a maximum
     return dx.reshape(B, D, H, W)
 
 
