@@ -195,3 +195,15 @@ def test_batch_chunking_gives_the_same_result(monkeypatch, chunk):
     dout = rng.standard_normal(out.shape)
     for fast, slow in zip(conv.conv2d_backward(dout, cache), conv2d_backward_naive(dout, cache)):
         np.testing.assert_allclose(fast, slow, rtol=1e-10, atol=1e-12)
+
+
+def test_float32_fast_path_is_accurate():
+    """The float32 kernels (what training uses) agree with the float64 loops to float32 precision."""
+    rng = np.random.default_rng(13)
+    x, w, b = rng.standard_normal((4, 3, 11, 9)), rng.standard_normal((5, 3, 3, 3)), rng.standard_normal(5)
+    out32, cache32 = conv2d_forward(x.astype(np.float32), w.astype(np.float32), b.astype(np.float32), 2, 1)
+    out64, cache64 = conv2d_forward(x, w, b, 2, 1)
+    np.testing.assert_allclose(out32, conv2d_naive(x, w, b, 2, 1), rtol=1e-4, atol=1e-5)
+    dout = rng.standard_normal(out64.shape)
+    for g32, g64 in zip(conv2d_backward(dout.astype(np.float32), cache32), conv2d_backward_naive(dout, cache64)):
+        np.testing.assert_allclose(g32, g64, rtol=1e-4, atol=1e-4)
