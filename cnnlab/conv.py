@@ -14,6 +14,7 @@ are never reached by the filter; their gradient is zero. Use
 
 from __future__ import annotations
 
+import threading
 from typing import NamedTuple
 
 import numpy as np
@@ -136,6 +137,29 @@ def conv2d_naive(x, w, b, stride=1, padding=0) -> np.ndarray:
 CHUNK_ELEMENTS = 2**20
 
 
+#: Scratch buffers up to this many numbers are kept between calls (per thread).
+SCRATCH_KEEP = 2**23
+_LOCAL = threading.local()
+
+
+def _scratch(name: str, n: int, dtype) -> np.ndarray:
+    """A flat scratch buffer of ``n`` numbers, reused from call to call.
+
+    A fresh multi-megabyte array costs a page fault per 4 kB page on first touch
+    (the allocator gives big blocks back to the OS on every free), which made the
+    backward pass up to 3× slower inside a training loop. Scratch memory is
+    internal: nothing returned to the caller points into it.
+    """
+    if n > SCRATCH_KEEP:
+        return np.empty(n, dtype)
+    pool = _LOCAL.__dict__.setdefault("buffers", {})
+    key = (name, np.dtype(dtype).str)
+    buf = pool.get(key)
+    if buf is None or buf.size < n:
+        buf = pool[key] = np.empty(n, dtype)
+    return buf[:n]
+
+
 def _chunks(B: int, per_image: int):
     """Split the batch into slices of images whose im2col columns hold about CHUNK_ELEMENTS numbers."""
     step = max(1, min(B, CHUNK_ELEMENTS // max(per_image, 1)))
@@ -233,8 +257,8 @@ def conv2d_forward(x, w, b, stride=1, padding=0) -> tuple[np.ndarray, Conv2dCach
     w_row = w.reshape(N, K)  # (N, D, F_h, F_w) -> (N, D·F_h·F_w)
     out = np.empty((B, N) + out_hw, dtype=x.dtype)
     chunks, step = _chunks(B, K * HW)
-    x_buf = np.empty(D * (H + 2 * P[0]) * (W + 2 * P[1]) * step, x.dtype)
-    col_buf, net_buf = np.empty(K * HW * step, x.dtype), np.empty(N * HW * step, x.dtype)
+    x_buf = _scratch("x", D * (H + 2 * P[0]) * (W + 2 * P[1]) * step, x.dtype)
+    col_buf, net_buf = _scratch("cols", K * HW * step, x.dtype), _scratch("net", N * HW * step, x.dtype)
     for sl in chunks:  # a few chunks of images, not a loop over pixels
         nb = sl.stop - sl.start
         xp = _batch_last(x[sl], P, x_buf)  # (b, D, H, W) -> (D, H+2P_h, W+2P_w, b)
@@ -301,8 +325,8 @@ def conv2d_backward(dout, cache: Conv2dCache, *, need_dx: bool = True):
     dw_col = np.zeros((K, N), dtype=x.dtype)  # ∂E/∂w, transposed: (D·F_h·F_w, N)
     dx = np.empty_like(x) if need_dx else None
     chunks, step = _chunks(B, K * HW)
-    x_buf, dx_buf = np.empty(D * Hp * Wp * step, x.dtype), np.empty(D * Hp * Wp * step if need_dx else 0, x.dtype)
-    col_buf, dnet_buf = np.empty(K * HW * step, x.dtype), np.empty(N * HW * step, x.dtype)
+    x_buf, dx_buf = _scratch("x", D * Hp * Wp * step, x.dtype), _scratch("dx", D * Hp * Wp * step, x.dtype)
+    col_buf, dnet_buf = _scratch("cols", K * HW * step, x.dtype), _scratch("net", N * HW * step, x.dtype)
     for sl in chunks:
         nb = sl.stop - sl.start
         cols = _im2col(_batch_last(x[sl], P, x_buf), F, S, out_hw, col_buf)  # (D·F_h·F_w, H'·W'·b), rebuilt
