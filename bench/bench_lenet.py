@@ -32,12 +32,14 @@ import numpy as np
 from cnnlab.datasets import load_fashion_mnist, load_mnist
 from cnnlab.models import lenet5, prepare_digits
 from cnnlab.optim import Adam
-from cnnlab.train import evaluate, fit
+from cnnlab.train import evaluate, fit, random_shift
 
-#: The recipe for Chapter 5 (modern LeNet-5 on the bundled 8,000/2,000 sample).
-RECIPE = {"epochs": 8, "batch_size": 32, "lr": 2e-3, "lr_decay": 0.8, "seed": 0}
+#: The recipe for Chapter 5 (modern LeNet-5 on the bundled 8,000/2,000 sample): Adam, lr × 0.8 per epoch,
+#: every training digit shifted by up to 1 pixel (cnnlab.train.random_shift(1)). Without the shift the
+#: final accuracy varies with the seed between 97.2 % and 98.2 % (the model overfits 8,000 digits).
+RECIPE = {"epochs": 8, "batch_size": 32, "lr": 2e-3, "lr_decay": 0.8, "seed": 0, "shift": 1}
 #: LeNet-5 as published (fixed RBF prototypes, MAP criterion), Adam instead of the paper's diagonal Levenberg–Marquardt.
-RECIPE_PUBLISHED = {"epochs": 10, "batch_size": 32, "lr": 2e-3, "lr_decay": 0.85, "seed": 0}
+RECIPE_PUBLISHED = {"epochs": 10, "batch_size": 32, "lr": 2e-3, "lr_decay": 0.85, "seed": 0, "shift": 0}
 RECIPE_FASHION = {"epochs": 12, "batch_size": 64, "lr": 2e-3, "lr_decay": 0.85, "seed": 0}
 
 
@@ -71,7 +73,8 @@ def run_bundled(variant, recipe, x, y, xt, yt):
     lr, decay = recipe["lr"], recipe["lr_decay"]
     t0, c0 = time.perf_counter(), cpu_seconds()
     hist = fit(model, x, y, epochs=recipe["epochs"], batch_size=recipe["batch_size"], optimizer=Adam(lr),
-               seed=recipe["seed"], x_val=xt, y_val=yt, progress=False, lr_schedule=lambda e: lr * decay**e)
+               seed=recipe["seed"], x_val=xt, y_val=yt, progress=False, lr_schedule=lambda e: lr * decay**e,
+               augment=random_shift(recipe["shift"]) if recipe.get("shift") else None)
     wall, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     acc = evaluate(model, xt, yt).accuracy
     first = next((i + 1 for i, a in enumerate(hist.val_accuracy) if a >= 0.975), None)

@@ -21,7 +21,7 @@ import numpy as np
 from .layers.losses import SoftmaxCrossEntropy, check_labels
 from .optim import Adam
 
-__all__ = ["fit", "evaluate", "predict", "predict_proba", "History", "Evaluation"]
+__all__ = ["fit", "evaluate", "predict", "predict_proba", "History", "Evaluation", "random_shift"]
 
 
 @dataclass
@@ -93,8 +93,25 @@ def _progress(total, enabled, desc):
     return tqdm(total=total, desc=desc, unit="batch", leave=True)
 
 
+def random_shift(max_shift: int = 2):
+    """Data augmentation for :func:`fit`: move every image by a random whole number of pixels,
+    ``−max_shift … +max_shift`` vertically and horizontally (edges repeat the border value, which for
+    LeNet-5's padded digits is the background). Returns ``augment(xb, rng) -> xb``."""
+    s = int(max_shift)
+
+    def augment(xb, rng):
+        B, H, W = xb.shape[0], xb.shape[-2], xb.shape[-1]
+        pad = [(0, 0)] * (xb.ndim - 2) + [(s, s), (s, s)]
+        big = np.pad(xb, pad, mode="edge")
+        dy, dx = rng.integers(0, 2 * s + 1, size=(2, B))
+        return np.stack([big[b, ..., dy[b]:dy[b] + H, dx[b]:dx[b] + W] for b in range(B)])
+
+    augment.__name__ = f"random_shift({s})"
+    return augment
+
+
 def fit(model, x, y, epochs=10, batch_size=64, optimizer=None, seed=0, x_val=None, y_val=None, progress=True,
-        loss=None, dtype=np.float32, lr_schedule=None) -> History:
+        loss=None, dtype=np.float32, lr_schedule=None, augment=None) -> History:
     """Train ``model`` on ``(x, y)`` with mini-batch gradient descent.
 
     Parameters
@@ -120,6 +137,8 @@ def fit(model, x, y, epochs=10, batch_size=64, optimizer=None, seed=0, x_val=Non
         The model and inputs are cast to it (gradient checks use float64).
     lr_schedule : callable ``epoch -> lr``, optional
         Sets ``optimizer.lr`` at the start of each epoch (epochs counted from 0).
+    augment : callable ``(xb, rng) -> xb``, optional
+        Applied to every training mini-batch, e.g. :func:`random_shift` (seeded by ``seed``).
 
     Returns
     -------
@@ -153,6 +172,8 @@ def fit(model, x, y, epochs=10, batch_size=64, optimizer=None, seed=0, x_val=Non
             for k in range(steps):
                 idx = order[k * batch_size:(k + 1) * batch_size]
                 xb, yb = x[idx], y[idx]
+                if augment is not None:
+                    xb = augment(xb, rng)
                 scores = model.forward(xb, train=True)
                 total_loss += crit.forward(scores, yb) * len(idx)
                 correct += int((crit.predict(scores) == yb).sum())

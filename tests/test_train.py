@@ -7,7 +7,7 @@ from cnnlab.datasets import load_mnist
 from cnnlab.layers import Conv2D, Dense, MaxPool2D, Sequential
 from cnnlab.models import lenet5, prepare_digits
 from cnnlab.optim import SGD, Adam
-from cnnlab.train import History, evaluate, fit, predict, predict_proba
+from cnnlab.train import History, evaluate, fit, predict, predict_proba, random_shift
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +94,14 @@ def test_plots_return_figures(tiny):
     assert all(isinstance(f, Figure) for f in figs)
     C = plots.confusion_matrix([0, 1, 1], [0, 1, 0], 3)
     assert C.tolist() == [[1, 0, 0], [1, 1, 0], [0, 0, 0]]
+
+
+def test_random_shift_moves_whole_images():
+    x = np.zeros((3, 1, 6, 6), np.float32)
+    x[:, 0, 2, 3] = 1.0
+    out = random_shift(1)(x, np.random.default_rng(0))
+    assert out.shape == x.shape and out.sum() == 3.0
+    rows, cols = np.nonzero(out[:, 0].sum(0) + out[:, 0].sum(0))
+    assert all(abs(r - 2) <= 1 and abs(c - 3) <= 1 for r, c in zip(rows, cols))
+    np.testing.assert_array_equal(random_shift(0)(x, np.random.default_rng(0)), x)
+    np.testing.assert_array_equal(random_shift(2)(x, np.random.default_rng(5)), random_shift(2)(x, np.random.default_rng(5)))
