@@ -111,7 +111,8 @@ def torch_epoch(torch, model, opt, x, y, batch_size, seed):
 def torch_accuracy(torch, model, x, y):
     model.eval()
     with torch.no_grad():
-        pred = np.concatenate([model(torch.from_numpy(x[i:i + 1000])).argmax(1).numpy() for i in range(0, len(x), 1000)])
+        pred = np.concatenate([model(torch.from_numpy(x[i:i + 1000])).argmax(1).numpy()
+                               for i in range(0, len(x), 1000)])
     return float((pred == y).mean())
 
 

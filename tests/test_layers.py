@@ -139,7 +139,8 @@ def test_batchnorm_gradients_and_eval_mode():
 
 
 def test_residual_block_gradients():
-    main = [Conv2D(2, 3, 3, stride=2, padding=1, bias=False, seed=1), BatchNorm2D(3), ReLU(), Conv2D(3, 3, 3, padding=1, seed=2)]
+    main = [Conv2D(2, 3, 3, stride=2, padding=1, bias=False, seed=1), BatchNorm2D(3), ReLU(),
+            Conv2D(3, 3, 3, padding=1, seed=2)]
     block = ResidualBlock(main, [Conv2D(2, 3, 1, stride=2, seed=3)], activation="tanh", name="b")
     check_layer(block, rand(2, 2, 5, 5))
     ident = ResidualBlock([Conv2D(2, 2, 3, padding=1, seed=4)], None, activation=None)
