@@ -70,3 +70,14 @@ def test_bad_inputs_give_clear_errors():
             y_val=np.zeros(2, int))
     with pytest.raises(ValueError, match="variant"):
         lenet5("lenet1")
+
+
+def test_state_dict_round_trip(tmp_path):
+    a, b = lenet5("published", seed=1), lenet5("published", seed=2)
+    np.savez(tmp_path / "w.npz", **a.state_dict())
+    with np.load(tmp_path / "w.npz") as state:
+        b.load_state_dict(state)
+    x = prepare_digits(np.zeros((1, 28, 28), np.uint8))
+    np.testing.assert_array_equal(a.forward(x), b.forward(x))
+    with pytest.raises(KeyError, match="missing"):
+        lenet5("modern").load_state_dict(a.state_dict())

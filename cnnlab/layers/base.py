@@ -229,6 +229,23 @@ class Sequential(Layer):
             l.to(dtype)
         return self
 
+    def state_dict(self) -> dict:
+        """Copies of every parameter and buffer, keyed ``"<layer>.<name>"`` (save with ``np.savez``)."""
+        return {k: v.copy() for d in (self.params, self.buffers) for k, v in d.items()}
+
+    def load_state_dict(self, state) -> "Sequential":
+        """Copy arrays from ``state`` (e.g. ``np.load("weights.npz")``) into the model, in place.
+        Keys and shapes must match exactly."""
+        own = {**self.params, **self.buffers}
+        missing, unexpected = sorted(set(own) - set(state)), sorted(set(state) - set(own))
+        if missing or unexpected:
+            raise KeyError(f"state does not match the model: missing {missing[:5]}, unexpected {unexpected[:5]}")
+        for k, v in own.items():
+            if np.shape(state[k]) != v.shape:
+                raise ValueError(f"state[{k!r}] has shape {np.shape(state[k])}; the model's is {v.shape}")
+            v[...] = state[k]
+        return self
+
     def zero_grad(self):
         for l in self.layers:
             l.zero_grad()
