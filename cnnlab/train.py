@@ -12,6 +12,7 @@ thread count) gives the same History.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -110,8 +111,19 @@ def random_shift(max_shift: int = 2):
     return augment
 
 
+def _blas_limits(threads):
+    """A context that caps BLAS threads (threadpoolctl), or does nothing."""
+    if threads is None:
+        return contextlib.nullcontext()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # optional: cnnlab itself needs only NumPy
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=int(threads), user_api="blas")
+
+
 def fit(model, x, y, epochs=10, batch_size=64, optimizer=None, seed=0, x_val=None, y_val=None, progress=True,
-        loss=None, dtype=np.float32, lr_schedule=None, augment=None) -> History:
+        loss=None, dtype=np.float32, lr_schedule=None, augment=None, blas_threads=1) -> History:
     """Train ``model`` on ``(x, y)`` with mini-batch gradient descent.
 
     Parameters
@@ -139,6 +151,11 @@ def fit(model, x, y, epochs=10, batch_size=64, optimizer=None, seed=0, x_val=Non
         Sets ``optimizer.lr`` at the start of each epoch (epochs counted from 0).
     augment : callable ``(xb, rng) -> xb``, optional
         Applied to every training mini-batch, e.g. :func:`random_shift` (seeded by ``seed``).
+    blas_threads : int or None, default 1
+        BLAS threads while training (through threadpoolctl, when installed). LeNet-sized
+        matrix products are too small to gain from threads: on a shared 2-core machine
+        (Binder, CI) two OpenBLAS threads made an epoch 3-5x slower than one. ``None``
+        leaves the BLAS setting alone.
 
     Returns
     -------
@@ -161,41 +178,42 @@ def fit(model, x, y, epochs=10, batch_size=64, optimizer=None, seed=0, x_val=Non
     steps = -(-n // batch_size)
     hist = History()
     bar = _progress(epochs * steps, progress, f"training {getattr(model, 'name', '') or 'model'}")
-    try:
-        for epoch in range(epochs):
-            if lr_schedule is not None:
-                opt.lr = float(lr_schedule(epoch))
-            t0 = time.perf_counter()
-            order = rng.permutation(n)
-            total_loss = 0.0
-            correct = 0
-            for k in range(steps):
-                idx = order[k * batch_size:(k + 1) * batch_size]
-                xb, yb = x[idx], y[idx]
-                if augment is not None:
-                    xb = augment(xb, rng)
-                scores = model.forward(xb, train=True)
-                total_loss += crit.forward(scores, yb) * len(idx)
-                correct += int((crit.predict(scores) == yb).sum())
-                model.backward(crit.backward())
-                opt.step(model)
+    with _blas_limits(blas_threads):
+        try:
+            for epoch in range(epochs):
+                if lr_schedule is not None:
+                    opt.lr = float(lr_schedule(epoch))
+                t0 = time.perf_counter()
+                order = rng.permutation(n)
+                total_loss = 0.0
+                correct = 0
+                for k in range(steps):
+                    idx = order[k * batch_size:(k + 1) * batch_size]
+                    xb, yb = x[idx], y[idx]
+                    if augment is not None:
+                        xb = augment(xb, rng)
+                    scores = model.forward(xb, train=True)
+                    total_loss += crit.forward(scores, yb) * len(idx)
+                    correct += int((crit.predict(scores) == yb).sum())
+                    model.backward(crit.backward())
+                    opt.step(model)
+                    if bar is not None:
+                        bar.update(1)
+                hist.time.append(time.perf_counter() - t0)
+                hist.loss.append(total_loss / n)
+                hist.accuracy.append(correct / n)
+                hist.lr.append(opt.lr)
+                post = {"epoch": epoch + 1, "loss": f"{hist.loss[-1]:.4f}", "acc": f"{hist.accuracy[-1]:.2%}"}
+                if x_val is not None:
+                    ev = evaluate(model, x_val, y_val, loss=crit, dtype=None)
+                    hist.val_loss.append(ev.loss)
+                    hist.val_accuracy.append(ev.accuracy)
+                    post["val_acc"] = f"{ev.accuracy:.2%}"
                 if bar is not None:
-                    bar.update(1)
-            hist.time.append(time.perf_counter() - t0)
-            hist.loss.append(total_loss / n)
-            hist.accuracy.append(correct / n)
-            hist.lr.append(opt.lr)
-            post = {"epoch": epoch + 1, "loss": f"{hist.loss[-1]:.4f}", "acc": f"{hist.accuracy[-1]:.2%}"}
-            if x_val is not None:
-                ev = evaluate(model, x_val, y_val, loss=crit, dtype=None)
-                hist.val_loss.append(ev.loss)
-                hist.val_accuracy.append(ev.accuracy)
-                post["val_acc"] = f"{ev.accuracy:.2%}"
+                    bar.set_postfix(post)
+        finally:
             if bar is not None:
-                bar.set_postfix(post)
-    finally:
-        if bar is not None:
-            bar.close()
+                bar.close()
     return hist
 
 

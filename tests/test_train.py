@@ -107,3 +107,21 @@ def test_random_shift_moves_whole_images():
     np.testing.assert_array_equal(random_shift(0)(x, np.random.default_rng(0)), x)
     a, b = (random_shift(2)(x, np.random.default_rng(5)) for _ in range(2))
     np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("blas_threads", [1, None])
+def test_fit_caps_blas_threads_while_training(tiny, blas_threads):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    before = [p["num_threads"] for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"]
+    assert before, "NumPy's BLAS should be visible to threadpoolctl"
+    seen = []
+
+    def record(xb, rng):  # runs inside the training loop, once per mini-batch
+        seen.append([p["num_threads"] for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"])
+        return xb
+
+    x, y = tiny
+    fit(lenet5("modern"), x[:8], y[:8], epochs=1, batch_size=8, progress=False,
+        augment=record, blas_threads=blas_threads)
+    assert seen == [[1] * len(before)] if blas_threads == 1 else seen == [before]
+    assert [p["num_threads"] for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"] == before
