@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE = Path(os.environ.get("CNNLAB_SITE", ROOT / "_build" / "html"))
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 
+import authoryear  # noqa: E402
 import offline_site  # noqa: E402
 
 #: the contract's chapter notebooks, in the lecture's order
@@ -167,6 +168,21 @@ def test_bibliography_entries_have_doi_or_url_and_unique_keys():
         assert key in db.entries
     missing = [k for k, e in db.entries.items() if not ({"doi", "url"} & {f.lower() for f in e.fields})]
     assert not missing, f"entries without doi or url: {missing}"
+
+
+def test_bibliography_labels_read_like_author_year_citations():
+    from pybtex.database import parse_string
+
+    db = parse_string(r"""
+    @article{a, author = {Fukushima, Kunihiko}, title = {N}, year = {1980}}
+    @article{b, author = {Hubel, David H. and Wiesel, Torsten N.}, title = {R}, year = {1962}}
+    @article{c, author = {LeCun, Y. and Bottou, L{\'e}on and Bengio, Y.}, title = {G}, year = {1998}}
+    @article{d, author = {LeCun, Y. and Cortes, C. and Burges, C.}, title = {M}, year = {1998}}
+    @misc{e, author = {Cire{\c{s}}an, Dan}, title = {D}}
+    """, "bibtex")
+    style = authoryear.AuthorYearStyle()
+    labels = list(style.format_labels(style.sort(db.entries.values())))
+    assert labels == ["Cireşan n.d.", "Fukushima 1980", "Hubel and Wiesel 1962", "LeCun et al. 1998a", "LeCun et al. 1998b"]
 
 
 # --- the built site -----------------------------------------------------------------------------
