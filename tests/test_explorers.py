@@ -299,14 +299,15 @@ def test_pooling_overlapping_windows_accumulate():
 # -- VisualSystem -----------------------------------------------------------------------------
 
 def test_visual_system_panels_and_numbers():
-    from cnnlab.explorers.visual import BAR_THETAS, dog_kernel, gabor_kernel
+    from cnnlab.explorers.visual import BAR_THETAS
+    from cnnlab.vision import dog_filter, gabor_filter
 
     e = build("VisualSystem")
     assert [e.n_steps(e.state(panel=p)) for p in ("dog", "gabor", "tuning", "mach")] == [4, 8, 12, 4]
     assert len(e.states()) == 28
-    assert abs(dog_kernel(2.0).sum()) < 1e-12 and abs(gabor_kernel(30).mean()) < 1e-12
+    assert abs(dog_filter(None, 2.0, 4.0).sum()) < 1e-12 and abs(gabor_filter(30, size=21).mean()) < 1e-12
     curve = e.tuning_curve()
-    assert curve.argmax() == 0 and curve[BAR_THETAS.index(90.0)] == 0  # prefers vertical, silent across
+    assert curve.argmax() == 0 and curve[BAR_THETAS.index(90.0)] == 0  # prefers horizontal (0°), silent across
     assert "response = ReLU(Σ w·x) = " + __import__("cnnlab.explorers.draw", fromlist=["fmt"]).fmt(curve[3], 2) \
         in e.render(e.state(panel="tuning", step=3))
     # Mach bands: no surround, a blurred staircase (monotone); with surround, over/undershoot at each edge

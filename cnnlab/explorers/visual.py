@@ -3,61 +3,22 @@
 Centre–surround cells (difference of Gaussians, as in the retina and the LGN),
 oriented simple cells (Gabor filters, Hubel & Wiesel's V1), a simulated
 Hubel–Wiesel experiment (a bar swept through orientations) and lateral
-inhibition (Mach bands) beside local response normalisation. The filters are
-built here; every response is computed by cnnlab (``conv2d_forward``,
-``relu``, the ``LRN`` layer).
+inhibition (Mach bands) beside local response normalisation. Filters, stimuli
+and responses come from :mod:`cnnlab.vision` (orientations counter-clockwise from
+horizontal, as there) and the ``LRN`` layer; this module only draws them.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..activations import relu
-from ..conv import conv2d_forward
 from ..layers.norm import LRN
+from ..vision import (bar_stimulus, dog_filter, filter_image, gabor_filter, lateral_inhibition,
+                      orientation_tuning, staircase)
 from .base import Control, Explorer
 from .draw import Svg, esc, fmt, png_uri
 
-__all__ = ["VisualSystem", "dog_kernel", "gabor_kernel", "bar_image", "load_image"]
-
-
-def _gauss(size: int, sigma: float) -> np.ndarray:
-    r = np.arange(size) - (size - 1) / 2
-    g = np.exp(-(r[:, None] ** 2 + r[None, :] ** 2) / (2 * sigma ** 2))
-    return g / g.sum()
-
-
-def dog_kernel(sigma_c: float, ratio: float = 2.0, surround: float = 1.0, size: int | None = None) -> np.ndarray:
-    """ON-centre difference of Gaussians: centre σ_c minus ``surround`` × a Gaussian of σ = ratio·σ_c.
-
-    Both Gaussians sum to 1, so with ``surround=1`` the kernel sums to 0: no
-    response to uniform light. Returns a (size, size) array (size odd, default ≈ 5·ratio·σ_c).
-    """
-    if size is None:
-        size = int(2 * np.ceil(2.5 * ratio * sigma_c) + 1)
-    return _gauss(size, sigma_c) - surround * _gauss(size, ratio * sigma_c)
-
-
-def gabor_kernel(theta_deg: float, wavelength: float = 8.0, sigma: float = 3.5, size: int = 21,
-                 gamma: float = 0.6) -> np.ndarray:
-    """Even (cosine) Gabor filter preferring a bar at ``theta_deg`` (0° = vertical bar), zero mean."""
-    r = np.arange(size) - (size - 1) / 2
-    y, x = np.meshgrid(r, r, indexing="ij")
-    t = np.deg2rad(theta_deg)
-    u = x * np.cos(t) + y * np.sin(t)  # across the bar
-    v = -x * np.sin(t) + y * np.cos(t)  # along the bar
-    g = np.exp(-(u ** 2 + (gamma * v) ** 2) / (2 * sigma ** 2)) * np.cos(2 * np.pi * u / wavelength)
-    return g - g.mean()
-
-
-def bar_image(theta_deg: float, size: int = 21, width: float = 3.0, length: float = 15.0) -> np.ndarray:
-    """A bright bar through the centre at ``theta_deg`` (0° = vertical) on a dark ground."""
-    r = np.arange(size) - (size - 1) / 2
-    y, x = np.meshgrid(r, r, indexing="ij")
-    t = np.deg2rad(theta_deg)
-    u = x * np.cos(t) + y * np.sin(t)
-    v = -x * np.sin(t) + y * np.cos(t)
-    return ((np.abs(u) <= width / 2) & (np.abs(v) <= length / 2)).astype(float)
+__all__ = ["VisualSystem", "load_image"]
 
 
 def load_image(name="grace_hopper", step: int = 6) -> np.ndarray:
@@ -100,15 +61,9 @@ DOG_SIGMAS = (1.0, 1.5, 2.0, 2.5)
 GABOR_THETAS = tuple(22.5 * k for k in range(8))
 BAR_THETAS = tuple(15.0 * k for k in range(12))
 STRENGTHS = (0.0, 0.5, 0.8, 1.0)
-
-
-def _conv_same(img, k):
-    """Filter an image with cnnlab's conv2d_forward, same size out: the border is
-    extended by repeating the edge pixels (zero padding would draw a false frame)."""
-    p = k.shape[0] // 2
-    x = np.pad(img, p, mode="edge").astype(np.float32)[None, None]  # float32: half the im2col memory
-    out, _ = conv2d_forward(x, k.astype(np.float32)[None, None], np.zeros(1, np.float32))
-    return out[0, 0].astype(float)
+GABOR = {"size": 21, "wavelength": 8.0, "sigma": 3.5, "gamma": 0.6}  # the simple cells' shape
+TUNING_THETA = 0.0  # the tuning panel's cell prefers horizontal bars
+BAR = {"width": 3.0, "length": 15.0}  # the tuning panel's bar (21×21 image)
 
 
 def _img(uri, width, label):
@@ -126,8 +81,9 @@ class VisualSystem(Explorer):
     * oriented (Gabor): a simple cell's receptive field at 8 orientations
       (Hubel & Wiesel 1962), applied to the image;
     * Hubel–Wiesel experiment: a bar swept through 12 orientations over a cell
-      that prefers vertical bars; its response (ReLU of the filter's sum) and
-      the tuning curve;
+      that prefers horizontal bars (0°; angles counter-clockwise from
+      horizontal, as in :mod:`cnnlab.vision`); its response (ReLU of the
+      filter's sum) and the tuning curve;
     * Mach bands: a luminance staircase seen through centre−k·surround cells
       (lateral inhibition, 4 strengths k) — over- and undershoot at each edge —
       beside local response normalisation (cnnlab's ``LRN`` layer) of 7
@@ -159,14 +115,9 @@ class VisualSystem(Explorer):
                 "mach": len(STRENGTHS)}[state["panel"]]
 
     def tuning_curve(self) -> np.ndarray:
-        """Responses ReLU(Σ w·x) of the vertical-preferring cell to the 12 bars."""
+        """Responses ReLU(Σ w·x) of the horizontal-preferring cell to the 12 bars."""
         if self._tuning is None:
-            rf = gabor_kernel(0.0)
-            resp = []
-            for t in BAR_THETAS:
-                out, _ = conv2d_forward(bar_image(t)[None, None], rf[None, None], np.zeros(1))  # 21×21 ⋆ 21×21 -> 1×1
-                resp.append(float(relu(out)[0, 0, 0, 0]))
-            self._tuning = np.array(resp)
+            self._tuning = orientation_tuning(gabor_filter(TUNING_THETA, **GABOR), BAR_THETAS, **BAR)
         return self._tuning
 
     def render_state(self, state) -> str:
@@ -174,7 +125,8 @@ class VisualSystem(Explorer):
 
     def _filtered(self, k, heading, note):
         """Heading, then image | receptive field | response, then a note."""
-        resp = _conv_same(self.image, k)
+        # edge padding: zero padding would draw a false frame; float32 halves the im2col memory
+        resp = filter_image(self.image.astype(np.float32), k, padding="edge").astype(float)
         m = float(np.abs(resp).max()) or 1.0
         km = float(np.abs(k).max()) or 1.0
         h, w = self.image.shape
@@ -191,7 +143,7 @@ class VisualSystem(Explorer):
 
     def _render_dog(self, step):
         s = DOG_SIGMAS[step]
-        k = dog_kernel(s)
+        k = dog_filter(None, s, 2 * s)
         return self._filtered(
             k, f"ON-centre cell: centre Gaussian σ = {fmt(s)} px minus surround Gaussian σ = {fmt(2 * s)} px; "
                f"kernel {k.shape[0]}×{k.shape[0]}, Σ w = {fmt(k.sum(), 3)}",
@@ -201,15 +153,15 @@ class VisualSystem(Explorer):
     def _render_gabor(self, step):
         t = GABOR_THETAS[step]
         return self._filtered(
-            gabor_kernel(t), f"simple cell preferring bars at {fmt(t, 1)}° from vertical "
-                             "(Gabor: Gaussian × cosine, wavelength 8 px)",
+            gabor_filter(t, **GABOR), f"simple cell preferring bars at {fmt(t, 1)}° (counter-clockwise from horizontal; "
+                             "Gabor: Gaussian × cosine, wavelength 8 px)",
             "Hubel &amp; Wiesel (1962): a V1 simple cell answers to an edge or bar of one orientation at one place. "
             "A CNN's first-layer filters learn much the same; the eye itself performs no convolution (Lecture 1.4).")
 
     def _render_tuning(self, step):
         t = BAR_THETAS[step]
         curve = self.tuning_curve()
-        rf = gabor_kernel(0.0)
+        rf = gabor_filter(TUNING_THETA, **GABOR)
         km = float(np.abs(rf).max())
         svg = Svg()
         W, H, x0, y0 = 300, 140, 40, 10
@@ -226,11 +178,11 @@ class VisualSystem(Explorer):
                 x0 + W + 10, y0 + H + 20)
         x, y = pts[step]
         svg.raw(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="#e85d04" fill-opacity="0.6" stroke="#e85d04"/>')
-        svg.text(x0 + W / 2, y0 + H + 30, "bar orientation (0° = vertical)", "cx-lab", "middle")
+        svg.text(x0 + W / 2, y0 + H + 30, "bar orientation (0° = horizontal)", "cx-lab", "middle")
         return "\n".join([
             f'<div class="cx-formula">bar at {fmt(t)}°: response = ReLU(Σ w·x) = {fmt(curve[step], 2)}</div>',
             '<div class="cx-row">',
-            _img(png_uri(bar_image(t), 0, 1), 105, "stimulus: bar"),
+            _img(png_uri(bar_stimulus(t, 21, **BAR), 0, 1), 105, "stimulus: bar"),
             _img(png_uri(rf, -km, km, cmap="RdBu_r"), 105, "the cell's receptive field"),
             svg.render(),
             "</div>",
@@ -240,10 +192,10 @@ class VisualSystem(Explorer):
 
     def mach(self, strength: float):
         """(luminance profile, lateral-inhibition response profile, LRN input, LRN output)."""
-        steps = np.repeat(np.array([0.2, 0.35, 0.5, 0.65, 0.8]), 24)
-        img = np.tile(steps, (21, 1))
-        k = dog_kernel(1.5, ratio=3.0, surround=strength)
-        resp = _conv_same(img, k)[10]
+        img = staircase(height=21)
+        steps = img[10]
+        resp = lateral_inhibition(img.astype(np.float32), strength, sigma_surround=4.5,
+                                  sigma_center=1.5)[10].astype(float)
         acts = np.array([0.5, 1.0, 3.0, 1.0, 0.8, 0.6, 0.5])
         lrn = LRN(size=3, alpha=strength, beta=0.75, k=1.0).forward(acts.reshape(1, -1, 1, 1), train=False).ravel()
         return steps, resp, acts, lrn
