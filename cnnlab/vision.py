@@ -7,9 +7,7 @@ tuning, lateral inhibition (Mach bands), a foveated retina, population decoding.
 Every response is computed with :func:`cnnlab.conv.conv2d_forward`, the function
 the later chapters train with, so the biology and the CNN share one code path.
 
-Conventions
------------
-A filter or stimulus of ``size`` pixels is sampled at
+**Conventions.** A filter or stimulus of ``size`` pixels is sampled at
 :math:`r = 0, 1, \dots, \mathrm{size}-1` minus :math:`(\mathrm{size}-1)/2`, so the
 centre pixel of an odd size is :math:`(0, 0)`; ``x`` grows to the right (columns),
 ``y`` grows **downwards** (rows), as in an image.
