@@ -1,4 +1,4 @@
-r"""The lecture's convolution formulas in SymPy: the symbolic twin of `cnnlab.conv_textbook`.
+r"""The lecture's convolution formulas in SymPy: the symbolic twin of :mod:`cnnlab.conv_textbook`.
 
 Chapter 3 derives back-propagation through a convolution layer on symbols
 (Lecture §3.8–3.13): a 3×3 input :math:`a_{1,1} \dots a_{3,3}`, a 2×2 filter
@@ -10,7 +10,7 @@ with the true derivative. Symbols are numbered from 1, as on the slides.
 
 Matrices are single-channel ``sympy.Matrix`` objects of shape ``(H, W)``
 (input), ``(F_h, F_w)`` (filter) and ``(H', W')`` (output, sensitivity map);
-stride ``S`` is an int. This is the only module of `cnnlab` that imports SymPy.
+stride ``S`` is an int. This is the only module of ``cnnlab`` that imports SymPy.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def correlate(a, w, stride=1) -> sp.Matrix:
     r"""Valid cross-correlation: what a conv layer computes, net without the bias (Lecture §3.1).
 
     :math:`net_{i,j} = \sum_m \sum_n w_{m,n}\, a_{iS+m,\, jS+n}`, the symbolic
-    `cnnlab.conv.conv2d_naive` for one channel and one filter.
+    :func:`cnnlab.conv.conv2d_naive` for one channel and one filter.
 
     Parameters
     ----------
@@ -112,7 +112,7 @@ def rotate180(w) -> sp.Matrix:
 
 
 def dilate(delta, S) -> sp.Matrix:
-    """Insert ``S − 1`` zeros between neighbouring entries: the stride-1 map restored (Lecture §3.9).
+    """Insert ``S − 1`` zeros between neighbours: the stride-1 map restored (Lecture §3.9).
 
     Parameters
     ----------
@@ -151,7 +151,7 @@ def full_convolution(delta, w) -> sp.Matrix:
 
 
 def error_with_sensitivity(net, delta):
-    r"""E = Σ δ_{k,l} · net_{k,l}: the loss whose sensitivity map ∂E/∂net is exactly δ (Lecture §3.8).
+    r"""E = Σ δ_{k,l}·net_{k,l}: the loss whose sensitivity map ∂E/∂net is δ (Lecture §3.8).
 
     Any loss has this first-order form near a point, so its derivatives with
     respect to inputs and weights are those the chain rule gives,
@@ -208,7 +208,7 @@ def input_gradients(a, w, stride=1, delta=None) -> sp.Matrix:
     Returns
     -------
     sympy.Matrix, shape (H, W)
-        The symbolic `cnnlab.conv.conv2d_backward` ``dx`` for one channel and one filter.
+        The symbolic :func:`cnnlab.conv.conv2d_backward` ``dx`` for one channel and one filter.
     """
     net = correlate(a, w, stride)
     return gradient(error_with_sensitivity(net, _delta_for(net, delta)), a)
@@ -280,7 +280,7 @@ def parse_formula(text) -> sp.Expr:
 
     ``a``, ``w``, ``t`` followed by two digits are entries of the input, filter,
     target; ``d`` or ``δ`` followed by two digits is an entry of the sensitivity map;
-    ``w_b`` is the bias. The symbols are those of `symbol_matrix`.
+    ``w_b`` is the bias. The symbols are those of :func:`symbol_matrix`.
 
     Parameters
     ----------

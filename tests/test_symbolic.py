@@ -1,5 +1,8 @@
 """The lecture's formulas of §3.8–3.13, as typed from the slides, against SymPy and the kernels."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -154,3 +157,9 @@ def test_text_and_latex():
 def test_parse_formula_rejects_what_is_not_a_formula(text):
     with pytest.raises(ValueError):
         parse_formula(text)
+
+
+def test_core_package_does_not_import_sympy():
+    code = "import sys, cnnlab, cnnlab.conv_textbook; print('sympy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
