@@ -53,10 +53,7 @@ ALLOWED_CONSOLE_ERRORS = (
 )
 #: Pages whose prose is known to hold raw TeX, with the cause and the fix: reported as xfail
 #: (every other check of the page still runs); remove the entry once the chapter is fixed.
-KNOWN_MATH_FAULTS = {
-    "notebooks/homework.html": "homework.ipynb cell 10 (H1 solution): inside $6{,}032 + … $ a line starts "
-    "with '+ 1{,}010', which Markdown reads as a list item; fix: end the previous line with '+'",
-}
+KNOWN_MATH_FAULTS: dict[str, str] = {}
 #: Failed responses that are allowed (the browser asks for /favicon.ico on its own).
 ALLOWED_FAILED_PATHS = ("/favicon.ico",)
 
