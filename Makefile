@@ -3,7 +3,7 @@
 #   make test   run every test: unit tests, notebooks (nbval), the book build with -W, browser tests
 # Other targets: make serve (read the built site on http://127.0.0.1:8000), make venv,
 # make mathjax, make bench, make clean.
-# Needs: python3 (>= 3.10, with venv), make, npm (fetches the pinned MathJax once).
+# Needs: python3 (>= 3.11, with venv; the pinned numpy/scipy/matplotlib need it), make, npm (fetches the pinned MathJax once).
 
 PYTHON ?= python3
 VENV   ?= .venv
