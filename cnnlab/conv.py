@@ -34,14 +34,21 @@ __all__ = [
 class Conv2dCache(NamedTuple):
     """What :func:`conv2d_forward` keeps for the backward pass: ``x`` (B, D, H, W)
     and ``w`` (N, D, F_h, F_w) in the dtype computed with (float32 or float64),
-    ``stride`` and ``padding`` as pairs. The im2col columns are not kept: the
-    backward pass rebuilds them chunk by chunk (cheaper than holding, e.g.,
-    75 MB for a 64-channel layer, and cache-friendly)."""
+    ``stride`` and ``padding`` as pairs.
+
+    ``lent_cols``: when the whole batch fitted in one chunk (at most
+    ``CHUNK_ELEMENTS`` numbers, 4 MB in float32: e.g. LeNet's C3 at batch 64),
+    a one-item list with the forward pass's im2col buffer. The first backward
+    pass takes it out, so it need not rebuild the columns, and hands the memory
+    back to the scratch pool. Later backward passes with the same cache, and
+    bigger batches (``None``), rebuild the columns chunk by chunk (cheaper than
+    holding, e.g., 75 MB for a 64-channel layer, and cache-friendly)."""
 
     x: np.ndarray
     w: np.ndarray
     stride: tuple[int, int]
     padding: tuple[int, int]
+    lent_cols: list | None = None
 
 
 def _prepare(x, w, b, stride, padding):
@@ -160,6 +167,22 @@ def _scratch(name: str, n: int, dtype) -> np.ndarray:
     return buf[:n]
 
 
+def _take_scratch(name: str, n: int, dtype) -> np.ndarray:
+    """:func:`_scratch`'s buffer (at least ``n`` numbers) taken out of the pool: the
+    caller owns it until :func:`_give_back`. A new one if the pool has none big enough."""
+    pool = _LOCAL.__dict__.setdefault("buffers", {})
+    buf = pool.pop((name, np.dtype(dtype).str), None)
+    return buf if buf is not None and buf.size >= n else np.empty(n, dtype)
+
+
+def _give_back(name: str, buf: np.ndarray) -> None:
+    """Put a buffer from :func:`_take_scratch` back into the pool (the bigger one stays)."""
+    pool = _LOCAL.__dict__.setdefault("buffers", {})
+    key = (name, buf.dtype.str)
+    if key not in pool or pool[key].size < buf.size:
+        pool[key] = buf
+
+
 def _chunks(B: int, per_image: int):
     """Split the batch into slices of images whose im2col columns hold about CHUNK_ELEMENTS numbers."""
     step = max(1, min(B, CHUNK_ELEMENTS // max(per_image, 1)))
@@ -268,7 +291,9 @@ def conv2d_forward(x, w, b, stride=1, padding=0) -> tuple[np.ndarray, Conv2dCach
     allocating one huge matrix. Inside a chunk the batch axis is innermost
     (``(D, H, W, b)``), which makes every copy move long contiguous runs. The
     matrix product is handed to BLAS in blocks of columns (:func:`_matmul`, see
-    ``SMALL_GEMM``): the same product, faster on this machine's OpenBLAS.
+    ``SMALL_GEMM``): the same product, faster on this machine's OpenBLAS. If the
+    whole batch is one chunk, the columns go to the backward pass in the cache
+    (``Conv2dCache.lent_cols``) instead of being built twice.
 
     Parameters
     ----------
@@ -306,7 +331,9 @@ def conv2d_forward(x, w, b, stride=1, padding=0) -> tuple[np.ndarray, Conv2dCach
     out = np.empty((B, N) + out_hw, dtype=x.dtype)
     chunks, step = _chunks(B, K * HW)
     x_buf = _scratch("x", D * (H + 2 * P[0]) * (W + 2 * P[1]) * step, x.dtype)
-    col_buf, net_buf = _scratch("cols", K * HW * step, x.dtype), _scratch("net", N * HW * step, x.dtype)
+    lend = len(chunks) == 1  # the whole batch in one chunk: lend its columns to the backward pass
+    col_buf = (_take_scratch if lend else _scratch)("cols", K * HW * step, x.dtype)
+    net_buf = _scratch("net", N * HW * step, x.dtype)
     for sl in chunks:  # a few chunks of images, not a loop over pixels
         nb = sl.stop - sl.start
         xp = _batch_last(x[sl], P, x_buf)  # (b, D, H, W) -> (D, H+2P_h, W+2P_w, b)
@@ -314,7 +341,7 @@ def conv2d_forward(x, w, b, stride=1, padding=0) -> tuple[np.ndarray, Conv2dCach
         net = _matmul(w_row, cols, out=net_buf[: N * HW * nb].reshape(N, HW * nb))  # -> (N, H'·W'·b)
         # (N, H', W', b) -> (b, N, H', W'), adding one bias per filter on the way
         np.add(net.reshape((N,) + out_hw + (nb,)).transpose(3, 0, 1, 2), b[:, None, None], out=out[sl])
-    return out, Conv2dCache(x, w, S, P)
+    return out, Conv2dCache(x, w, S, P, [col_buf] if lend else None)
 
 
 def _check_backward(dout, cache):
@@ -365,7 +392,7 @@ def conv2d_backward(dout, cache: Conv2dCache, *, need_dx: bool = True):
     Agrees with :func:`cnnlab.conv_textbook.conv2d_backward_textbook`.
     """
     dout, out_hw = _check_backward(dout, cache)
-    x, w, S, P = cache
+    x, w, S, P = cache.x, cache.w, cache.stride, cache.padding
     (B, D, H, W), N, F = x.shape, w.shape[0], w.shape[2:]
     (Ph, Pw), Hp, Wp = P, H + 2 * P[0], W + 2 * P[1]
     K, HW = D * F[0] * F[1], out_hw[0] * out_hw[1]
@@ -374,11 +401,16 @@ def conv2d_backward(dout, cache: Conv2dCache, *, need_dx: bool = True):
     dx = np.empty_like(x) if need_dx else None
     chunks, step = _chunks(B, K * HW)
     x_buf, dx_buf = _scratch("x", D * Hp * Wp * step, x.dtype), _scratch("dx", D * Hp * Wp * step, x.dtype)
-    col_buf, dnet_buf = _scratch("cols", K * HW * step, x.dtype), _scratch("net", N * HW * step, x.dtype)
+    lent = cache.lent_cols.pop() if cache.lent_cols else None  # the forward pass's columns, used once
+    col_buf = lent if lent is not None else _scratch("cols", K * HW * step, x.dtype)
+    dnet_buf = _scratch("net", N * HW * step, x.dtype)
     dnet_t_buf = _scratch("net_t", N * HW * step, x.dtype)
     for sl in chunks:
         nb = sl.stop - sl.start
-        cols = _im2col(_batch_last(x[sl], P, x_buf), F, S, out_hw, col_buf)  # (D·F_h·F_w, H'·W'·b), rebuilt
+        if lent is not None and len(chunks) == 1:  # as the forward pass left them
+            cols = col_buf[: K * HW * nb].reshape(K, HW * nb)
+        else:
+            cols = _im2col(_batch_last(x[sl], P, x_buf), F, S, out_hw, col_buf)  # (D·F_h·F_w, H'·W'·b), rebuilt
         d_net = dnet_buf[: N * HW * nb].reshape((N,) + out_hw + (nb,))
         d_net[...] = dout[sl].transpose(1, 2, 3, 0)  # (b, N, H', W') -> (N, H', W', b)
         d_net = d_net.reshape(N, HW * nb)
@@ -391,6 +423,8 @@ def conv2d_backward(dout, cache: Conv2dCache, *, need_dx: bool = True):
             dxp.fill(0)
             _col2im_add(dcols, dxp, F, S)  # (D·F_h·F_w, H'·W'·b) -> (D, H+2P_h, W+2P_w, b)
             dx[sl] = dxp[:, Ph : Ph + H, Pw : Pw + W, :].transpose(3, 0, 1, 2)  # -> (b, D, H, W)
+    if lent is not None:
+        _give_back("cols", lent)
     dw = np.ascontiguousarray(dw_col.T).reshape(w.shape)  # (N, D·F_h·F_w) -> (N, D, F_h, F_w)
     return dx, dw, db
 
