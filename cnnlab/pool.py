@@ -250,14 +250,13 @@ def pool2d_backward(dout, cache: PoolCache) -> np.ndarray:
     if cache.mode != "max":
         return _weighted_pool_backward(dout, cache.kernel, cache.x_shape, cache.stride)
     B, D, H, W = cache.x_shape
-    row, col = np.divmod(cache.argmax, kw)  # (B, D, H', W'): offset (m, n) of each window's maximum
-    row += np.arange(Ho)[:, None] * Sh  # its row i·S_h + m in the input ...
-    col += np.arange(Wo) * Sw  # ... and its column j·S_w + n (in place: fewer big temporaries)
-    row += np.arange(B * D).reshape(B, D, 1, 1) * H
-    row *= W
-    row += col  # flat index into dx
+    # flat index into dx of each window's maximum: (b·D + d)·H·W + (i·S_h + m)·W + (j·S_w + n)
+    offset = (np.arange(kh)[:, None] * W + np.arange(kw)).ravel()  # (k_h·k_w,): m·W + n for argmax m·k_w + n
+    index = offset[cache.argmax]  # (B, D, H', W'): a table lookup, cheaper than divmod on every window
+    index += (np.arange(B * D).reshape(B, D, 1, 1) * H + np.arange(Ho)[:, None] * Sh) * W  # + row start, (B, D, H', 1)
+    index += np.arange(Wo) * Sw  # + column start, (W',): in place, no more big temporaries
     dx = np.zeros(B * D * H * W, dtype=cache.dtype)
-    np.add.at(dx, row.ravel(), dout.ravel())  # scatter-add: overlapping windows may share a maximum
+    np.add.at(dx, index.ravel(), dout.ravel())  # scatter-add: overlapping windows may share a maximum
     return dx.reshape(B, D, H, W)
 
 
