@@ -208,7 +208,7 @@ def _batch_last(x: np.ndarray, P, buffer: np.ndarray) -> np.ndarray:
 #: OpenBLAS multiplies matrices with M·N·K ≤ 10⁶ by a faster "small matrix" kernel on
 #: AVX-512 CPUs; LeNet's C3 (batch 64) has three products of 15·10⁶ each, which run
 #: 1.25–1.5× faster here cut into blocks below this size (:func:`_matmul`, :func:`_matmul_t`).
-#: Elsewhere the blocks cost about as much as one call.
+#: With a BLAS that has no such kernel, the blocks should cost about one call (not measured).
 SMALL_GEMM = 10**6
 
 
@@ -221,8 +221,8 @@ def _matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
     if c < 64 or c >= L:
         return np.matmul(a, b, out=out)
     n = L // c
-    # views, no copies: (K, n·c) -> (n, K, c) and (M, n·c) -> (n, M, c)
-    np.matmul(a, b[:, : n * c].reshape(K, n, c).transpose(1, 0, 2), out=out[:, : n * c].reshape(M, n, c).transpose(1, 0, 2))
+    b_blocks = b[:, : n * c].reshape(K, n, c).transpose(1, 0, 2)  # (K, n·c) -> (n, K, c), a view
+    np.matmul(a, b_blocks, out=out[:, : n * c].reshape(M, n, c).transpose(1, 0, 2))  # -> (n, M, c)
     np.matmul(a, b[:, n * c :], out=out[:, n * c :])  # the last, narrower block
     return out
 
@@ -397,7 +397,8 @@ def conv2d_backward(dout, cache: Conv2dCache, *, need_dx: bool = True):
     (Ph, Pw), Hp, Wp = P, H + 2 * P[0], W + 2 * P[1]
     K, HW = D * F[0] * F[1], out_hw[0] * out_hw[1]
     w_row = w.reshape(N, K)
-    dw_col, db = np.zeros((K, N), dtype=x.dtype), np.zeros(N, dtype=x.dtype)  # ∂E/∂w as (D·F_h·F_w, N); ∂E/∂w_b
+    dw_col = np.zeros((K, N), dtype=x.dtype)  # ∂E/∂w, transposed: (D·F_h·F_w, N)
+    db = np.zeros(N, dtype=x.dtype)  # ∂E/∂w_b
     dx = np.empty_like(x) if need_dx else None
     chunks, step = _chunks(B, K * HW)
     x_buf, dx_buf = _scratch("x", D * Hp * Wp * step, x.dtype), _scratch("dx", D * Hp * Wp * step, x.dtype)
