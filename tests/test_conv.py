@@ -207,3 +207,30 @@ def test_float32_fast_path_is_accurate():
     dout = rng.standard_normal(out64.shape)
     for g32, g64 in zip(conv2d_backward(dout.astype(np.float32), cache32), conv2d_backward_naive(dout, cache64)):
         np.testing.assert_allclose(g32, g64, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("small_gemm", [36 * 64, 36 * 100, 10**9])  # blocks of 64, uneven blocks, one call
+def test_blocked_matrix_products_give_the_same_result(monkeypatch, small_gemm):
+    """LeNet-sized products are split into column blocks (``SMALL_GEMM``); the small test
+    shapes elsewhere never reach that path, so force it here and compare with the loops."""
+    import cnnlab.conv as conv
+
+    rng = np.random.default_rng(14)
+    x, w, b = rng.standard_normal((6, 2, 9, 8)), rng.standard_normal((3, 2, 3, 2)), rng.standard_normal(3)
+    monkeypatch.setattr(conv, "SMALL_GEMM", small_gemm)
+    widths = []
+    real_matmul = conv._matmul
+
+    def spy(a, cols, out):
+        widths.append(conv.SMALL_GEMM // (a.shape[0] * a.shape[1]) < cols.shape[1])
+        return real_matmul(a, cols, out)
+
+    monkeypatch.setattr(conv, "_matmul", spy)
+    out, cache = conv.conv2d_forward(x, w, b, (2, 1), 1)
+    assert widths and all(widths) == (small_gemm < 10**9)  # the blocked path ran (or, for 10**9, did not)
+    np.testing.assert_allclose(out, conv2d_naive(x, w, b, (2, 1), 1), rtol=1e-10, atol=1e-12)
+    dout = rng.standard_normal(out.shape)
+    naive = conv2d_backward_naive(dout, cache)
+    for _ in range(2):  # the second backward cannot reuse the forward's columns: it rebuilds them
+        for fast, slow in zip(conv.conv2d_backward(dout, cache), naive):
+            np.testing.assert_allclose(fast, slow, rtol=1e-10, atol=1e-12)
