@@ -2,16 +2,16 @@ r"""cnnlab — NumPy kernels, models and explorers for the CNN Lab course.
 
 Notation (the lecture's, used in every docstring of this package)
 -----------------------------------------------------------------
-========  ==================================================================
-``B``     batch size (number of images in a mini-batch)
-``D``     input depth: channels of the input / of layer l−1 (lecture: D)
-``N``     number of filters = output depth (lecture: N)
-``H, W``  input height and width (the lecture's H and L)
-``F``     filter size; ``F_h, F_w`` when it is not square
-``S``     stride (步长); an int or a pair ``(S_h, S_w)``
-``P``     zero padding on each side; an int or a pair ``(P_h, P_w)``
-``H', W'`` output height and width
-========  ==================================================================
+==========  ==================================================================
+``B``       batch size (number of images in a mini-batch)
+``D``       input depth: channels of the input / of layer l−1 (lecture: D)
+``N``       number of filters = output depth (lecture: N)
+``H, W``    input height and width (the lecture's H and L)
+``F``       filter size; ``F_h, F_w`` when it is not square
+``S``       stride (步长); an int or a pair ``(S_h, S_w)``
+``P``       zero padding on each side; an int or a pair ``(P_h, P_w)``
+``H', W'``  output height and width
+==========  ==================================================================
 
 Arrays: input ``x`` of shape ``(B, D, H, W)``, filters ``w`` of shape
 ``(N, D, F_h, F_w)``, bias ``b`` of shape ``(N,)``, output of shape

@@ -5,19 +5,21 @@ are **not** allocated (layers allocate lazily, on first use), so describing
 VGG-16 costs nothing. Their parameter totals equal the reference implementations'
 published counts — torchvision's ``num_params``:
 
-==============  ===========  =============================================================
-function        parameters   source of the layer list
-==============  ===========  =============================================================
-``alexnet()``   61,100,840   torchvision's AlexNet (Krizhevsky 2014, "One weird trick": 64
-                             first filters, no LRN, no groups; input 224)
-``alexnet("original")`` 60,965,224  Krizhevsky, Sutskever & Hinton (2012): 96 first filters,
-                             LRN after conv1/conv2, conv2/4/5 split over two GPUs (groups=2);
-                             input 227 (the paper's "224" does not give its 55×55 maps)
-``vgg16()``     138,357,544  Simonyan & Zisserman (2015), configuration D
-``resnet18()``  11,689,512   He et al. (2016), basic blocks [2, 2, 2, 2]
-``resnet50()``  25,557,032   He et al. (2016), bottleneck blocks [3, 4, 6, 3] (torchvision
-                             puts the stride on the 3×3 convolution, "ResNet v1.5")
-==============  ===========  =============================================================
+=======================  ===========  ============================================================
+function                 parameters   source of the layer list
+=======================  ===========  ============================================================
+``alexnet()``            61,100,840   torchvision's AlexNet (Krizhevsky 2014, "One weird trick":
+                                      64 first filters, no LRN, no groups; input 224)
+``alexnet("original")``  60,965,224   Krizhevsky, Sutskever & Hinton (2012): 96 first filters,
+                                      LRN after conv1/conv2, conv2/4/5 split over two GPUs
+                                      (groups=2); input 227 (the paper's "224" does not give
+                                      its 55×55 maps)
+``vgg16()``              138,357,544  Simonyan & Zisserman (2015), configuration D
+``resnet18()``           11,689,512   He et al. (2016), basic blocks [2, 2, 2, 2]
+``resnet50()``           25,557,032   He et al. (2016), bottleneck blocks [3, 4, 6, 3]
+                                      (torchvision puts the stride on the 3×3 convolution,
+                                      "ResNet v1.5")
+=======================  ===========  ============================================================
 
 torchvision ends AlexNet's and VGG's feature extractors with an adaptive average
 pooling to 6×6 / 7×7; at the 224×224 input used here the maps already have that

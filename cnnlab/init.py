@@ -10,15 +10,15 @@ For a convolution with filters ``w`` of shape ``(N, D, F_h, F_w)`` the fan-in is
 C3 uses this: with the partial connection table each output map has its own
 fan-in (75, 100 or 150).
 
-=================  ================================================  ======================
-name               distribution                                      reference
-=================  ================================================  ======================
-``"lecun"``        U(−2.4/F_in, +2.4/F_in)                            LeCun et al. 1998, §V.A
-``"he"``           N(0, 2/F_in)                                       He et al. 2015
-``"he_uniform"``   U(−√(6/F_in), +√(6/F_in))                          He et al. 2015
-``"glorot"``       U(−√(6/(F_in+F_out)), +√(6/(F_in+F_out)))          Glorot & Bengio 2010
-``"glorot_normal"`` N(0, 2/(F_in+F_out))                              Glorot & Bengio 2010
-=================  ================================================  ======================
+===================  ================================================  ======================
+name                 distribution                                      reference
+===================  ================================================  ======================
+``"lecun"``          U(−2.4/F_in, +2.4/F_in)                           LeCun et al. 1998, §V.A
+``"he"``             N(0, 2/F_in)                                      He et al. 2015
+``"he_uniform"``     U(−√(6/F_in), +√(6/F_in))                         He et al. 2015
+``"glorot"``         U(−√(6/(F_in+F_out)), +√(6/(F_in+F_out)))         Glorot & Bengio 2010
+``"glorot_normal"``  N(0, 2/(F_in+F_out))                              Glorot & Bengio 2010
+===================  ================================================  ======================
 """
 
 from __future__ import annotations
