@@ -5,25 +5,14 @@ no browser download). Every control must change the picture; no request may leav
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import threading
 from urllib.parse import urlparse
 
 import pytest
+from browser_support import CHROMIUM, NO_CHROMIUM, launch_chromium, serve_directory
 
 from cnnlab.explorers.gallery import EXPLORERS
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"{CHROMIUM} is absent (apt-get install chromium; .ci/run installs it)"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)]
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{name}</title>
 <link rel="icon" href="data:,"></head>
@@ -32,29 +21,20 @@ PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{name}</title>
 </body></html>"""
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("explorers")
     for name, make in EXPLORERS.items():
         (root / f"{name}.html").write_text(PAGE.format(name=name, html=make().static_html()), encoding="utf-8")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_directory(root) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = launch_chromium(p)
         yield b
         b.close()
 

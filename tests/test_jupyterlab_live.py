@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from test_site_browser import CHROMIUM, launch_chromium
+from browser_support import CHROMIUM, NO_CHROMIUM, launch_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "jupyterlab"
@@ -61,7 +61,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: apt-get install chromium (.ci/run does)")
+        pytest.skip(NO_CHROMIUM)
     name = _pick_notebook()
     if name is None:
         pytest.skip(f"no chapter notebook showing a cnnlab explorer among {CANDIDATES}")

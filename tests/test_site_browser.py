@@ -20,29 +20,18 @@ here: it drives Debian's Chromium through ``executable_path``.
 from __future__ import annotations
 
 import functools
-import http.server
 import os
 import re
-import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from browser_support import CHROMIUM, NO_CHROMIUM, launch_chromium, serve_directory
 
 ROOT = Path(__file__).resolve().parents[1]
 #: the built site; CNNLAB_SITE points the tests at another build (e.g. a private one)
 SITE = Path(os.environ.get("CNNLAB_SITE", ROOT / "_build" / "html"))
 ARTIFACTS = ROOT / "test-artifacts" / "site"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 #: Console errors that are known, harmless noise of a Jupyter Book 1 page.
 ALLOWED_CONSOLE_ERRORS = (
@@ -64,7 +53,7 @@ def skip_reason() -> str | None:
     if not (SITE / "book" / "intro.html").is_file():
         return f"no built site in {SITE}: run `make book` (make test builds it first)"
     if not CHROMIUM.exists():
-        return f"{CHROMIUM} is absent: apt-get install chromium (.ci/run does)"
+        return NO_CHROMIUM
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
@@ -85,35 +74,20 @@ def site_pages() -> list[str]:
     return pages
 
 
-def launch_chromium(playwright):
-    """Debian's Chromium, headless and quiet on a closed network (never a downloaded browser)."""
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest's output clean
-        pass
-
-
 @pytest.fixture(scope="module")
 def server():
     reason = skip_reason()
     if reason:
         pytest.skip(reason)
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_directory(SITE) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def chromium():
     """One headless Chromium for the module (Playwright's sync API allows one running instance)."""
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: apt-get install chromium (.ci/run does)")
+        pytest.skip(NO_CHROMIUM)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
