@@ -4,8 +4,9 @@ Usage: ``python scripts/nb_refresh.py notebooks/ch2_math_principles.ipynb [...]`
 
 Each notebook runs top to bottom in a fresh kernel (working directory
 ``notebooks/``). Afterwards every output is removed except the text outputs of
-cells whose first line is ``# NBVAL_CHECK_OUTPUT``: those are the numbers
-``pytest --nbval-lax`` compares on every run. Images, HTML and widget views are
+cells tagged ``nbval-check-output`` (the tag nbval reads; a reader of the page
+never sees it): those are the numbers ``pytest --nbval-lax`` compares on every
+run. Images, HTML and widget views are
 never committed (the book build re-creates them). Prints the time per notebook
 and the slowest cells.
 """
@@ -17,12 +18,12 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+CHECK_TAG = "nbval-check-output"
 TEXT_MIME = "text/plain"
 
 
 def is_checked(cell):
-    return cell.cell_type == "code" and cell.source.lstrip().startswith(CHECK_MARK)
+    return cell.cell_type == "code" and CHECK_TAG in cell.get("metadata", {}).get("tags", [])
 
 
 def keep_text(outputs):
