@@ -334,3 +334,53 @@ def test_site_detectors_find_each_fault():
     assert found == ["_images/a.png: not in a <figure>",
                      "_images/a.png: alt '_images/a.png'",
                      "c.png: <figure> without a caption"]
+
+
+# --- the errata page's C3 tables against their sources -------------------------
+
+SLIDE_TEXT = Path("/work/shared/lecture/lecture03_cnn_slides.txt")
+
+
+def errata_c3_tables():
+    """The two 6×16 cross tables of the errata page: (the slide's, the paper's)."""
+    import numpy as np
+
+    text = (ROOT / "book" / "errata.md").read_text(encoding="utf-8")
+    section = text[text.index("## Homework 3"):]
+    rows = [line for line in section.splitlines() if re.match(r"\| \*\*\d\*\* \|", line)]
+    tables = [np.array([[cell.strip() == "X" for cell in row.split("|")[2:18]]
+                        for row in rows[k:k + 6]]) for k in (0, 6)]
+    assert len(rows) == 12, f"expected two 6-row tables, found {len(rows)} rows"
+    return tables
+
+
+def test_errata_c3_correction_is_table_one():
+    from cnnlab.models import C3_TABLE
+
+    _, paper = errata_c3_tables()
+    assert (paper == C3_TABLE).all()
+
+
+def test_errata_describes_the_slide_table_as_it_is():
+    import numpy as np
+
+    from cnnlab.models import C3_TABLE
+
+    slide, _ = errata_c3_tables()
+    if SLIDE_TEXT.is_file():  # the lecture text lives outside the repository
+        lines = SLIDE_TEXT.read_text(encoding="utf-8").splitlines()
+        start = next(k for k, line in enumerate(lines) if line.startswith("\t0\t1\t2"))
+        extracted = np.array([[v == "X" for v in lines[start + 1 + r].split("\t")[1:17]]
+                              for r in range(6)])
+        assert (extracted == slide).all()
+    # the facts the page states about it
+    assert slide.shape == (6, 16) and not slide[:, 15].any()
+    assert slide.sum() == 57 and C3_TABLE.sum() == 60
+    assert slide.sum(axis=1).tolist() == [9, 9, 10, 10, 10, 9]
+    agree_until = [next(c for c in range(16) if slide[r, c] != C3_TABLE[r, c]) - 1
+                   for r in range(6)]
+    assert agree_until == [2, 3, 9, 10, 13, 14]
+    right_columns = [c for c in range(16) if (slide[:, c] == C3_TABLE[:, c]).all()]
+    assert right_columns == [0, 1, 2]
+    assert slide[:, 8].all() and slide[:, 13].all()
+    assert np.flatnonzero(slide[:, 12]).tolist() == [2, 4]
