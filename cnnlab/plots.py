@@ -14,15 +14,19 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["use_book_style", "BOOK_STYLE", "RASTER_PIXELS", "is_raster_figure",
+__all__ = ["use_book_style", "BOOK_STYLE", "COLUMN_WIDTH", "RASTER_PIXELS", "is_raster_figure",
            "show_matrix", "plot_history", "plot_confusion_matrix", "confusion_matrix", "plot_misclassified", "plot_filters",
            "plot_feature_maps", "plot_prototypes"]
 
 
+#: Width of the book's text column in inches: every figure is drawn this wide
+#: or narrower, so that the page shows its text at the size it was set.
+COLUMN_WIDTH = 7.0
+
 #: rcParams for a figure drawn for the book's text column: 7 in wide at
 #: 100 dpi is 700 CSS pixels, so a 10 pt label is about 14 px on screen.
 BOOK_STYLE = {
-    "figure.figsize": (7.0, 3.0),
+    "figure.figsize": (COLUMN_WIDTH, 3.0),
     "figure.dpi": 100,
     "savefig.dpi": 100,
     "figure.facecolor": "white",
@@ -292,7 +296,7 @@ def _figure(figsize):
 
 def plot_history(history, title="Learning curves"):
     """Loss (left) and accuracy (right, training and validation) per epoch of a :class:`cnnlab.train.History`."""
-    fig = _figure((9, 3.4))
+    fig = _figure((COLUMN_WIDTH, 3.0))
     ax1, ax2 = fig.subplots(1, 2)
     ep = np.arange(1, history.epochs + 1)
     ax1.plot(ep, history.loss, "o-", label="training")
@@ -325,7 +329,7 @@ def plot_confusion_matrix(y_true, y_pred, class_names=None, title="Confusion mat
     names = list(class_names) if class_names is not None else None
     C = confusion_matrix(y_true, y_pred, len(names) if names else None)
     k = len(C)
-    fig = _figure((5.2, 4.6))
+    fig = _figure((6.0, 5.2))
     ax = fig.subplots()
     im = ax.imshow(C, cmap="Blues")
     fig.colorbar(im, ax=ax, shrink=0.8)
@@ -333,7 +337,7 @@ def plot_confusion_matrix(y_true, y_pred, class_names=None, title="Confusion mat
     for i in range(k):
         for j in range(k):
             if C[i, j]:
-                ax.text(j, i, str(C[i, j]), ha="center", va="center", fontsize=7,
+                ax.text(j, i, str(C[i, j]), ha="center", va="center", fontsize=9,
                         color="white" if C[i, j] > thresh else "black")
     ticks = np.arange(k)
     ax.set_xticks(ticks, names or ticks, rotation=45 if names else 0)
@@ -356,14 +360,14 @@ def plot_misclassified(x, y_true, y_pred, max_images=24, cols=8, class_names=Non
     wrong = np.flatnonzero(y_true != y_pred)[:max_images]
     n = max(len(wrong), 1)
     rows = -(-n // cols)
-    fig = _figure((1.2 * min(cols, n), 1.35 * rows + 0.4))
+    fig = _figure((min(COLUMN_WIDTH, 0.875 * min(cols, n)), 1.1 * rows + 0.5))
     axes = np.atleast_1d(fig.subplots(rows, min(cols, n), squeeze=False)).ravel()
     name = (lambda c: class_names[c]) if class_names is not None else str
     for ax in axes:
         ax.axis("off")
     for ax, i in zip(axes, wrong):
         ax.imshow(x[i], cmap="gray_r")
-        ax.set_title(f"{name(int(y_true[i]))} → {name(int(y_pred[i]))}", fontsize=8)
+        ax.set_title(f"{name(int(y_true[i]))} → {name(int(y_pred[i]))}", fontsize=9)
     fig.suptitle(f"Misclassified: {len(np.flatnonzero(y_true != y_pred))} of {len(y_true)} (true → predicted)")
     return fig
 
@@ -376,14 +380,14 @@ def plot_filters(layer_or_weights, input_channel=0, cols=8, title=None):
     N = w.shape[0]
     cols = min(cols, N)
     rows = -(-N // cols)
-    fig = _figure((1.1 * cols, 1.15 * rows + 0.4))
+    fig = _figure((min(COLUMN_WIDTH, 0.875 * cols), 0.95 * rows + 0.5))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
     lim = np.abs(w[:, input_channel]).max() or 1.0
     for ax in axes:
         ax.axis("off")
     for n in range(N):
         axes[n].imshow(w[n, input_channel], cmap="RdBu_r", vmin=-lim, vmax=lim)
-        axes[n].set_title(str(n), fontsize=8)
+        axes[n].set_title(str(n), fontsize=9)
     name = getattr(layer_or_weights, "name", None)
     fig.suptitle(title or f"Filters{' of ' + name if name else ''} (input map {input_channel}; red > 0 > blue)")
     return fig
@@ -400,19 +404,20 @@ def plot_feature_maps(model, image, layers=None, max_maps=16):
     if not outs:
         raise ValueError(f"no layer with feature maps among {layers!r}")
     cols = min(max_maps, max(o.shape[0] for _, o in outs)) + 1
-    fig = _figure((1.0 * cols, 1.1 * len(outs) + 0.3))
+    width = min(COLUMN_WIDTH, 0.6 * cols + 0.6)
+    fig = _figure((width, (width / cols + 0.25) * len(outs) + 0.4))
     axes = fig.subplots(len(outs), cols, squeeze=False)
     for r, (name, o) in enumerate(outs):
         for ax in axes[r]:
             ax.axis("off")
         axes[r, 0].imshow(x[0, 0], cmap="gray_r")
-        axes[r, 0].set_title("input" if r == 0 else "", fontsize=8)
+        axes[r, 0].set_title("input" if r == 0 else "", fontsize=9)
         axes[r, 1].text(-0.15, 0.5, name, transform=axes[r, 1].transAxes, ha="right", va="center", fontsize=9)
         for k in range(min(max_maps, o.shape[0])):
             axes[r, k + 1].imshow(o[k], cmap="viridis")
         axes[r, 0].set_visible(r == 0)
     fig.suptitle(f"Feature maps ({' · '.join(f'{n}: {o.shape[0]}@{o.shape[1]}×{o.shape[2]}' for n, o in outs)})",
-                 fontsize=9)
+                 fontsize=10)
     return fig
 
 
@@ -426,7 +431,7 @@ def plot_prototypes(prototypes=None, title="RBF prototypes of LeNet-5's output u
     else:
         w = prototypes.w if hasattr(prototypes, "w") else np.asarray(prototypes)
         p = np.asarray(w).reshape(len(w), 12, 7)
-    fig = _figure((1.0 * len(p), 1.8))
+    fig = _figure((COLUMN_WIDTH, 1.8))
     axes = np.atleast_1d(fig.subplots(1, len(p)))
     for k, ax in enumerate(axes):
         ax.imshow(p[k], cmap="gray_r", vmin=-1, vmax=1)

@@ -152,3 +152,38 @@ def test_in_a_kernel_pictures_come_as_retina_png_and_grids_as_svg():
     pixel_width = struct.unpack(">I", png[16:20])[0]
     assert pixel_width // 2 == photo["metadata"]["image/png"]["width"]
     assert pixel_width > 400
+
+
+def _all_texts(fig):
+    return [t for t in fig.findobj(matplotlib.text.Text) if t.get_text().strip()]
+
+
+def test_chapter5_figures_fit_the_column_with_legible_text():
+    from cnnlab.models import lenet5
+    from cnnlab.plots import (COLUMN_WIDTH, plot_confusion_matrix, plot_feature_maps,
+                              plot_filters, plot_history, plot_misclassified,
+                              plot_prototypes)
+    from cnnlab.train import History
+
+    rng = np.random.default_rng(0)
+    history = History(loss=[1.0, 0.5, 0.3], accuracy=[0.6, 0.8, 0.9],
+                      val_loss=[1.1, 0.6, 0.4], val_accuracy=[0.5, 0.7, 0.85])
+    y_true = rng.integers(0, 10, 500)
+    y_pred = np.where(rng.random(500) < 0.8, y_true, rng.integers(0, 10, 500))
+    images = rng.random((500, 1, 28, 28))
+    model = lenet5()
+    figures = {
+        "history": plot_history(history),
+        "confusion": plot_confusion_matrix(y_true, y_pred),
+        "misclassified": plot_misclassified(images, y_true, y_pred),
+        "filters": plot_filters(rng.normal(size=(16, 6, 5, 5))),
+        "feature maps": plot_feature_maps(model, rng.random((32, 32)),
+                                          layers=["C1", "C3"]),
+        "prototypes": plot_prototypes(),
+    }
+    for name, fig in figures.items():
+        width, _ = fig.get_size_inches()
+        assert width <= COLUMN_WIDTH, f"{name}: {width} in wide"
+        small = [(t.get_text(), t.get_fontsize()) for t in _all_texts(fig)
+                 if t.get_fontsize() < 9]
+        assert not small, f"{name}: text below 9 pt: {small[:3]}"
