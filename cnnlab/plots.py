@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["use_book_style", "BOOK_STYLE", "COLUMN_WIDTH", "RASTER_PIXELS", "is_raster_figure",
-           "show_matrix", "plot_history", "plot_confusion_matrix", "confusion_matrix", "plot_misclassified", "plot_filters",
-           "plot_feature_maps", "plot_prototypes"]
+__all__ = ["use_book_style", "BOOK_STYLE", "COLUMN_WIDTH", "RASTER_PIXELS",
+           "is_raster_figure", "show_matrix", "plot_history",
+           "plot_confusion_matrix", "confusion_matrix", "plot_misclassified",
+           "plot_filters", "plot_feature_maps", "plot_prototypes"]
 
 
 #: Width of the book's text column in inches: every figure is drawn this wide
