@@ -23,7 +23,7 @@ import itertools
 import numbers
 import time
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Iterator, Sequence
 
 from .draw import label_drawings
 

@@ -391,9 +391,16 @@ def svg(panel, pad: int = 4) -> str:
             f'viewBox="0 0 {w} {h}" role="img">\n{body}\n</svg>')
 
 
-def label_drawings(rendered: str, alt: str) -> str:
-    """``rendered`` with ``alt`` as the ``aria-label`` of each of its drawings (``explorer.js`` does the same)."""
-    return rendered.replace('role="img">', f'role="img" aria-label="{esc(alt)}">')
+def label_drawings(rendered: str, alt: str | None = None, labelled_by: str | None = None) -> str:
+    """``rendered`` with a text alternative on each of its drawings.
+
+    ``alt`` becomes their ``aria-label`` (the live view); ``labelled_by`` the id
+    of the element that says it (the static view's status line, which
+    ``explorer.js`` keeps up to date, so the drawings' markup stays the same
+    from state to state).
+    """
+    attr = f'aria-labelledby="{esc(labelled_by)}"' if labelled_by else f'aria-label="{esc(alt or "")}"'
+    return rendered.replace('role="img">', f'role="img" {attr}>')
 
 
 def png_uri(img, vmin=None, vmax=None, cmap="gray") -> str:

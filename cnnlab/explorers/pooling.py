@@ -116,7 +116,7 @@ class Pooling(Explorer):
         i, j = divmod(state["step"], Wo)
         single = c["single"][state["step"]]
         win = self.x[i * S:i * S + k, j * S:j * S + k]
-        C = 38  # wider cells for the grids that hold fractions
+        C = 36  # wider cells for the grids that hold fractions
         targets = [tuple(t) for t in np.argwhere(single != 0)]
         x = Grid(self.x, caption="input x (forward)").mark(i * S, j * S, k, k, "cx-win")
         if mode == "max":
@@ -127,13 +127,13 @@ class Pooling(Explorer):
             weights = Grid(c["weights"], cell=C, caption="weights g" if mode == "gaussian" else "weights ω",
                            fmt_fn=lambda v: fmt(v, 2))
         vmax = float(np.abs(dx).max()) or 1.0
-        d = Grid(delta, caption="δ (from the layer above)").mark(i, j, cls="cx-out")
+        d = Grid(delta, caption="δ from the layer above").mark(i, j, cls="cx-out")
         one = Grid(np.zeros_like(single), cell=C, caption="one δ goes back to", fmt_fn=lambda v: fmt(v, 2))
         one.overwrite([(a, b, single[a, b], heat(single[a, b], vmax)) for a, b in targets])
         one.mark(i * S, j * S, k, k, "cx-win")
         full = Grid(dx, cell=C, caption="∂E/∂x (all of δ)", fills=[[heat(v, vmax) for v in row] for row in dx],
                     fmt_fn=lambda v: fmt(v, 2)).mark(i * S, j * S, k, k, "cx-win")
-        drawing = Column(Row(x, output, weights), Row(d, one, full), gap=20)
+        drawing = Column(Row(x, output, weights), Row(d, one, full, gap=16), gap=20)  # fits a 660 px column
         vals = [fmt(v) for v in win.ravel()]
         dd = fmt(delta[i, j])
         if mode == "max":

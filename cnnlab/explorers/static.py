@@ -12,7 +12,8 @@ little and would cost more over a gzip-serving connection: they stay JSON.
 
 The page gets labelled ``<select>`` s for the controls, a range input (with ◀ ▶
 and, where it makes sense, play) for the stepper, a status line that says what
-the current state shows (``aria-live``, so screen readers announce changes), the
+the current state shows (``aria-live``, so screen readers announce changes;
+it is also the text alternative of the drawings, ``aria-labelledby``), the
 default state drawn in the page itself (readable before and without the
 script), the packed table and the script ``static/explorer.js`` (written for this
 package; no library, no request). Element ids are deterministic: a hash of the
@@ -160,10 +161,10 @@ def static_html(explorer) -> str:
         f'<div class="cnnlab-explorer" id="{uid}" data-explorer="{esc(type(explorer).__name__)}">',
         f"<style>{css_text()}</style>",
         title + _controls(explorer) + _stepper(explorer, n0),
-        f'<p class="cx-status" aria-live="polite">{esc(explorer.alt_text(default))}</p>',
+        f'<p class="cx-status" id="{uid}-status" aria-live="polite">{esc(explorer.alt_text(default))}</p>',
         # the scroll box: focusable so that keyboard users can scroll a drawing wider than the screen
         f'<div class="cx-view" tabindex="0" role="group" aria-label="drawing">'
-        f'{label_drawings(explorer.render(default), explorer.alt_text(default))}</div>',
+        f'{label_drawings(explorer.render(default), labelled_by=f"{uid}-status")}</div>',
         data,
         f"<script>{js_text()}\ncnnlabExplorer.init({json.dumps(uid)});</script>",
         "</div>",

@@ -5,7 +5,8 @@
    request). A state is a list of line
    numbers; its key is the selected index of every <select>, joined by ".";
    the range input picks the step within it. The status line (aria-live) gets
-   the state's text alternative, so screen readers announce every change. */
+   the state's text alternative, so screen readers announce every change; the
+   drawings are labelled by it (aria-labelledby). */
 (function () {
   if (window.cnnlabExplorer) return;
   function unpack(text) {
@@ -42,7 +43,7 @@
       var alt = data.lines[data.alts[k][s]];
       view.innerHTML = steps[s].map(function (i) { return data.lines[i]; }).join("\n");
       var drawings = view.querySelectorAll("[role=img]");
-      for (var d = 0; d < drawings.length; d++) drawings[d].setAttribute("aria-label", alt);
+      for (var d = 0; d < drawings.length; d++) drawings[d].setAttribute("aria-labelledby", status.id);
       status.textContent = alt;
       root.setAttribute("data-state", k + "/" + s);
     }
