@@ -187,3 +187,99 @@ def test_pick_a_held_out_digit_by_keyboard_and_see_a_receptive_field(browser, si
     assert text.startswith("C1 unit (27, 27) sees the 5×5 input window at row 27, column 27")
     assert problems == []
     context.close()
+
+
+# --- your own filter (chapter 2) -------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def filter_site(tmp_path_factory):
+    from cnnlab.playground.filter_pad import FilterPad
+    root = tmp_path_factory.mktemp("filterpad")
+    (root / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<title>filter</title><link rel="icon" href="data:,"></head>'
+        f'<body style="margin:8px">{FilterPad()._repr_html_()}</body></html>', "utf-8")
+    with serve_directory(root) as base:
+        yield base
+
+
+def open_filter_pad(browser, base, width=1280):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(base + "/index.html")
+    page.wait_for_function("() => window.cnnlabFilterPads")
+    return page, problems
+
+
+def type_filter(page, w):
+    for k, cell in enumerate(page.locator("input.fp-w").all()):
+        cell.fill(repr(float(w.flat[k])))
+
+
+def test_own_filter_equals_cnnlab_on_random_filters_and_images(browser, filter_site):
+    from cnnlab.conv import conv2d_forward
+    page, problems = open_filter_pad(browser, filter_site)
+    rng = np.random.default_rng(1)
+    for H, W, S, P in [(9, 9, 1, 0), (9, 11, 2, 1), (10, 7, 1, 2), (13, 13, 2, 2), (12, 15, 3, 0)]:
+        x = rng.uniform(0, 1, size=(H, W)).round(3)
+        w = rng.normal(size=(3, 3)).round(3)
+        page.evaluate("([h, w, v]) => Object.values(window.cnnlabFilterPads)[0].setImage(h, w, v)",
+                      [H, W, x.ravel().tolist()])
+        type_filter(page, w)
+        page.select_option("select.fp-stride", str(S))
+        page.select_option("select.fp-pad", str(P))
+        got = page.evaluate("() => { const r = Object.values(window.cnnlabFilterPads)[0].result;"
+                            " return r ? [r.h, r.w, Array.from(r.data)] : null; }")
+        expected, _ = conv2d_forward(x[None, None], w[None, None], np.zeros(1), stride=S, padding=P)
+        assert got is not None, (H, W, S, P)
+        page_map = np.array(got[2]).reshape(got[0], got[1])
+        np.testing.assert_allclose(page_map, expected[0, 0], rtol=0, atol=1e-4)
+    assert problems == []
+    page.close()
+
+
+def test_own_filter_explains_a_stride_that_does_not_fit(browser, filter_site):
+    from cnnlab.arithmetic import conv_output_size
+    page, _ = open_filter_pad(browser, filter_site, width=390)
+    assert page.locator(".fp-live").text_content() == "Feature map 2×2; selected y[0, 0] = −2"
+    assert page.locator(".fp-sum").text_content().endswith("= −2")
+    page.select_option("select.fp-stride", "2")                 # 4×4 grid, F = 3, S = 2
+    with pytest.raises(ValueError) as err:
+        conv_output_size(4, 3, 2, 0)
+    assert page.locator(".fp-message").text_content() == str(err.value)
+    assert page.locator(".fp-live").text_content() == str(err.value)
+    page.select_option("select.fp-pad", "1")                    # (4 − 3 + 2)/2 + 1 = 2.5: still not
+    assert "2.5 is not an integer" in page.locator(".fp-message").text_content()
+    page.locator("input.fp-w").first.fill("abc")
+    assert page.locator(".fp-message").text_content() == "Every entry of the filter must be a number."
+    for control in page.locator(".cl-filterpad select, .cl-filterpad input, .cl-filterpad button").all():
+        if control.is_visible():
+            box = control.bounding_box()
+            assert box["width"] >= 24 and box["height"] >= 24
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.close()
+
+
+def test_own_filter_keyboard_moves_the_selected_cell(browser, filter_site):
+    page, problems = open_filter_pad(browser, filter_site)
+    page.select_option("select.fp-image", "digit")              # 28×28 -> 26×26
+    page.locator("canvas.fp-out").focus()
+    for key in ("ArrowRight", "ArrowRight", "ArrowDown"):
+        page.keyboard.press(key)
+    assert page.locator(".fp-live").text_content().startswith("Feature map 26×26; selected y[1, 2]")
+    page.select_option("select.fp-preset", "blur")
+    assert page.locator("input.fp-w").first.input_value() == "0.11"
+    page.select_option("select.fp-image", "drawing")
+    box = page.locator("canvas.fp-draw").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 10)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] - 10, steps=10)
+    page.mouse.up()
+    drawn = page.evaluate("() => Object.values(window.cnnlabFilterPads)[0].data.images.drawing.data"
+                          ".filter(v => v > 0).length")
+    assert drawn > 20                                          # the stroke went into the image
+    assert problems == []
+    page.close()

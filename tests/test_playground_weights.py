@@ -113,3 +113,21 @@ def test_digit_pad_rejects_bad_arguments():
         DigitPad(labels={"clearr": "x"})
     translated = DigitPad(labels={"clear": "清除"})._repr_html_()
     assert "清除" in translated
+
+
+def test_filter_pad_messages_are_cnnlabs_and_bad_arguments_are_named():
+    from cnnlab.arithmetic import conv_output_size
+    from cnnlab.playground.filter_pad import FilterPad, _messages
+    messages = _messages([4, 28])
+    # (L − F + 2P)/S + 1 is an integer exactly when S divides L − 3 + 2P
+    assert set(messages) == {f"{L},{S},{P}" for L in (4, 28) for S in (1, 2, 3)
+                             for P in (0, 1, 2) if (L - 3 + 2 * P) % S}
+    with pytest.raises(ValueError) as err:
+        conv_output_size(28, 3, 2, 0)
+    assert messages["28,2,0"] == str(err.value)
+    with pytest.raises(ValueError, match="preset must be one of"):
+        FilterPad(preset="edges")
+    with pytest.raises(ValueError, match="image must be one of"):
+        FilterPad(image="cat")
+    with pytest.raises(ValueError, match="unknown keys"):
+        FilterPad(labels={"strides": "x"})
