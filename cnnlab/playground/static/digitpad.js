@@ -138,8 +138,9 @@
       return;
     }
     outs.forEach(function (o) { o.hidden = false; });
+    /* a held-out digit is MNIST's own: already fitted and centred, so no 20×20 stage */
+    stages[0].parentNode.style.visibility = prep.box ? "visible" : "hidden";
     if (prep.box) paint(stages[0], prep.box, prep.boxH, prep.boxW, 0, false);
-    else stages[0].getContext("2d").clearRect(0, 0, stages[0].width, stages[0].height);
     paint(stages[1], prep.img28, 28, 28, 0, false);
     var show32 = prep.input32.map(function (v) { return (v + 0.1) / 1.275; });
     paint(stages[2], show32, 32, 32, 0, false);
