@@ -2,18 +2,23 @@
 
 An explorer has a few :class:`Control` s (each a short list of options) and,
 optionally, a *stepper* (an integer position 0 … n−1 whose range may depend on
-the other controls, e.g. the window position of a sliding filter).
-``render_state(state)`` turns one state into an HTML/SVG string; it is the only
-drawing code, used by both views:
+the other controls, e.g. the window position of a sliding filter). An explorer
+computes the numbers of a state once (its ``data``/``compute`` methods, cached)
+and draws them with the layout helpers of :mod:`.draw`:
+``render_state(state)`` turns one state into an HTML/SVG string and
+``alt_text(state)`` says in one or two plain sentences what it shows (the
+drawing's text alternative, announced on every change). Both views use them:
 
 * the live view (:meth:`Explorer.live`): ipywidgets dropdowns, a slider and a
   play button; every change re-renders into an ``HTML`` widget;
 * the static view (:meth:`Explorer.static_html`): every state rendered at
-  display time and switched by the small script ``static/explorer.js``
-  (no kernel, no network).
+  display time, stored compactly and switched by the small script
+  ``static/explorer.js`` (no kernel, no network).
 
 Displaying an explorer (last expression of a cell) sends both in one mime
 bundle; Jupyter shows the widgets, the book is configured to pick the HTML.
+Arguments out of range raise a ValueError that names the argument and the
+allowed range (:func:`check_int`, :func:`choices`).
 """
 
 from __future__ import annotations
@@ -256,7 +261,7 @@ class LiveView:
         self.slider = self.play = None
         rows = [widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap"))]
         if explorer.stepper:
-            n = explorer.n_steps(self._state(step=0))
+            n = explorer.n_steps(self.state(step=0))
             self.slider = widgets.IntSlider(
                 value=0, min=0, max=max(n - 1, 0), description=explorer.stepper,
                 style={"description_width": "initial"}, continuous_update=True,
@@ -276,19 +281,16 @@ class LiveView:
         self.box = widgets.VBox(head + rows + [self.html])
         self.box.add_class("cnnlab-explorer-live")
 
-    def _state(self, step=None) -> dict:
+    def state(self, step=None) -> dict:
+        """The state currently shown (with ``step``: the same controls at that step)."""
         idx = tuple(self.controls[c.name].value for c in self.explorer.controls)
         if step is None:
             step = self.slider.value if self.slider is not None else 0
         return self.explorer._state_from_indices(idx, step)
 
-    def state(self) -> dict:
-        """The state currently shown."""
-        return self._state()
-
     def _on_control(self, change):
         if self.slider is not None:
-            n = self.explorer.n_steps(self._state(step=0))
+            n = self.explorer.n_steps(self.state(step=0))
             self._busy = True  # shrinking max may move the value: one redraw only
             try:
                 if self.slider.value > n - 1:
@@ -306,7 +308,7 @@ class LiveView:
 
     def redraw(self):
         t0 = time.perf_counter()
-        state = self._state()
+        state = self.state()
         alt = self.explorer.alt_text(state)
         drawing = label_drawings(self.explorer.render(state), alt)
         self.html.value = (f'{self._css}<p class="cx-status" aria-live="polite">{html.escape(alt)}</p>'

@@ -236,15 +236,15 @@ class LineChart:
             top = float(max(c.max() for c, _ in self.curves)) or 1.0
             frame.append(f'<text class="cx-lab" x="{x0 - 4}" y="{y + 10}" text-anchor="end">{fmt(top, 1)}</text>'
                          f'<text class="cx-lab" x="{x0 - 4}" y="{y + h - 2}" text-anchor="end">0</text>')
-        for ys, cls in self.curves:
-            pts = self._points(ys, x, y)
-            frame.append(f'<polyline class="{cls}" points="' + " ".join(f"{a:.1f},{b:.1f}" for a, b in pts) + '"/>')
-        if self.dots:
-            frame.append("".join(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="3" fill="#57606a"/>'
-                                 for a, b in self._points(*self.curves[0][:1], x, y)))
         if self.caption:
             frame.append(f'<text class="cx-lab" x="{x}" y="{y + h + 32}">{esc(self.caption)}</text>')
         out = ["".join(frame)]
+        for ys, cls in self.curves:  # one line per curve: a curve that does not change is shared
+            pts = self._points(ys, x, y)
+            out.append(f'<polyline class="{cls}" points="' + " ".join(f"{a:.1f},{b:.1f}" for a, b in pts) + '"/>')
+        if self.dots:
+            out.append("".join(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="3" fill="#57606a"/>'
+                               for a, b in self._points(self.curves[0][0], x, y)))
         if self.marker is not None:
             a, b = self._points(self.curves[0][0], x, y)[self.marker]
             out.append(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="7" fill="#e85d04" fill-opacity="0.6" stroke="#e85d04"/>')
@@ -298,26 +298,29 @@ class Bars:
         half = self.h / 2 if neg else self.h
         base = y + 16 + half
         out = []
-        for s, (vals, fill) in enumerate(self.series):
+        for s, (vals, fill) in enumerate(self.series):  # one line per series: a series that does not change is shared
+            bars = []
             for i, v in enumerate(vals):
                 bh = half * abs(v) / top
                 colour = "#e85d04" if s == 0 and i == self.highlight else fill
                 bx = x + i * self.step + s * self.bar
-                out.append(f'<rect x="{bx}" y="{base - bh if v >= 0 else base:.1f}" width="{self.bar - 1}" '
-                           f'height="{bh:.1f}" fill="{colour}"/>')
+                bars.append(f'<rect x="{bx}" y="{base - bh if v >= 0 else base:.1f}" width="{self.bar - 1}" '
+                            f'height="{bh:.1f}" fill="{colour}"/>')
+            out.append("".join(bars))
         mid = len(self.series) * self.bar // 2
+        texts = []
         for i in range(self.n):
             cx = x + i * self.step + mid
             if self.value_labels:
-                out.append(f'<text class="cx-small" x="{cx}" y="{y + 12}" text-anchor="middle">'
-                           f"{fmt(self.series[0][0][i], 1)}</text>")
+                texts.append(f'<text class="cx-small" x="{cx}" y="{y + 12}" text-anchor="middle">'
+                             f"{fmt(self.series[0][0][i], 1)}</text>")
             if self.labels is not None:
-                out.append(f'<text class="cx-lab" x="{cx}" y="{y + 16 + self.h + 14}" text-anchor="middle">'
-                           f"{esc(str(self.labels[i]))}</text>")
+                texts.append(f'<text class="cx-lab" x="{cx}" y="{y + 16 + self.h + 14}" text-anchor="middle">'
+                             f"{esc(str(self.labels[i]))}</text>")
         if self.caption:
             yc = y + 16 + self.h + (16 if self.labels is not None else 0) + 14
-            out.append(f'<text class="cx-lab" x="{x}" y="{yc}">{esc(self.caption)}</text>')
-        return ["".join(out)]
+            texts.append(f'<text class="cx-lab" x="{x}" y="{yc}">{esc(self.caption)}</text>')
+        return out + ["".join(texts)]
 
 
 class Label:
