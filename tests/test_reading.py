@@ -353,16 +353,21 @@ SLIDE_TEXT = Path("/work/shared/lecture/lecture03_cnn_slides.txt")
 
 
 def errata_c3_tables():
-    """The two 6×16 cross tables of the errata page: (the slide's, the paper's)."""
+    """The errata page's C3 table, read back as two 6×16 cross tables: (slide's, paper's)."""
     import numpy as np
 
     text = (ROOT / "book" / "errata.md").read_text(encoding="utf-8")
     section = text[text.index("## Homework 3"):]
-    rows = [line for line in section.splitlines() if re.match(r"\| \*\*\d\*\* \|", line)]
-    tables = [np.array([[cell.strip() == "X" for cell in row.split("|")[2:18]]
-                        for row in rows[k:k + 6]]) for k in (0, 6)]
-    assert len(rows) == 12, f"expected two 6-row tables, found {len(rows)} rows"
-    return tables
+    rows = [[cell.strip() for cell in line.split("|")[1:5]]
+            for line in section.splitlines() if re.match(r"\| \d+ \|", line)]
+    assert [int(row[0]) for row in rows] == list(range(16)), "expected C3 maps 0-15"
+    tables = np.zeros((2, 6, 16), dtype=bool)
+    for c3, slide, paper, same in rows:
+        for k, maps in enumerate((slide, paper)):
+            for s2 in ([] if maps == "none" else maps.split(",")):
+                tables[k, int(s2), int(c3)] = True
+        assert (same == "yes") == (tables[0, :, int(c3)] == tables[1, :, int(c3)]).all()
+    return tables[0], tables[1]
 
 
 def test_errata_c3_correction_is_table_one():
