@@ -332,3 +332,40 @@ def test_inside_lenet_maps_come_from_forward_all():
     assert len(small.states()) == 2 * 8 and small.trained
     with pytest.raises(ValueError):
         InsideLeNet(images=np.zeros((11, 28, 28), np.uint8))
+
+
+# -- text alternatives and Chinese -------------------------------------------------------------
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_every_state_has_a_text_alternative_and_marks_its_chinese(name):
+    e = build(name)
+    states = e.states()
+    alts = [e.alt_text(st) for st in states]
+    assert all(len(a) >= 30 and "<" not in a for a in alts), [a for a in alts if len(a) < 30][:3]
+    assert not any(HAN.search(a) for a in alts)  # plain text for the status line: no lang mark possible there
+    if e.stepper:  # stepping changes what the status line announces
+        for idx in list(e._primary_indices())[:3]:
+            st0 = e._state_from_indices(idx)
+            if e.n_steps(st0) > 1:
+                assert e.alt_text(st0) != e.alt_text(e._state_from_indices(idx, 1))
+    for st in states[:: max(1, len(states) // 40)] + [st for st in states if st.get("panel") == "mach"]:
+        html = e.render(st)
+        unmarked = HAN.findall(re.sub(r'<span lang="zh-Hans">[^<]*</span>', "", html))
+        assert not unmarked, f"{name}: Chinese outside lang=zh-Hans: {unmarked}"
+        assert html.count('role="img"') == html.count("<svg")  # every drawing is an image with a label slot
+        assert all(re.search(r'<img [^>]*alt="[^"]+"', tag) for tag in re.findall(r"<img [^>]*>", html))
+
+
+def test_state_tables_are_packed_when_that_halves_them():
+    from cnnlab.explorers.static import payload
+
+    sliding = SlidingFilter().static_html()
+    assert 'data-encoding="gzip+base64"' in sliding
+    assert len(sliding.encode()) < 120_000  # 459 KB when every state was stored as plain JSON
+    assert read_payload(sliding) == payload(SlidingFilter())
+    visual = build("VisualSystem").static_html()  # PNG images: gzip would gain little
+    assert 'data-encoding="json"' in visual
+    assert read_payload(visual)["lines"] == payload(build("VisualSystem"))["lines"]
