@@ -16,7 +16,7 @@ import io
 import numpy as np
 
 __all__ = ["CELL", "fmt", "pfmt", "heat", "esc", "png_uri", "Grid", "LineChart", "Bars", "Label", "Row",
-           "Column", "svg", "label_drawings", "zh"]
+           "Column", "svg", "label_drawings", "picture", "zh"]
 
 CELL = 28  # side of a grid cell, px
 GAP = 24  # space between panels, px
@@ -404,6 +404,16 @@ def label_drawings(rendered: str, alt: str | None = None, labelled_by: str | Non
     """
     attr = f'aria-labelledby="{esc(labelled_by)}"' if labelled_by else f'aria-label="{esc(alt or "")}"'
     return rendered.replace('role="img">', f'role="img" {attr}>')
+
+
+def picture(uri: str, width: int, *caption: str, alt: str | None = None) -> str:
+    """An HTML figure: an image (``data:`` URI) ``width`` px wide, caption lines under it.
+
+    ``alt`` (its text alternative) defaults to the first caption line.
+    """
+    text = "<br>".join(esc(line) for line in caption)
+    return (f'<div class="cx-fig"><img src="{uri}" width="{int(width)}" alt="{esc(alt or caption[0])}">'
+            f"{text}</div>")
 
 
 def png_uri(img, vmin=None, vmax=None, cmap="gray") -> str:

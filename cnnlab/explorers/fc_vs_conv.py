@@ -73,6 +73,7 @@ class FCvsConv(Explorer):
             Control("image", "image", tuple((label, k) for k, (label, _) in enumerate(images)), 0),
         )
         self.W = conv_as_matrix(4, 4, 2)  # (9, 16) 0/1
+        self._outputs: dict = {}
 
     def parameter_counts(self) -> dict:
         """Trainable parameters of both networks, from the matrix and filter shapes."""
@@ -81,11 +82,13 @@ class FCvsConv(Explorer):
                 "fc_weights_that_matter": int(np.count_nonzero(self.W))}
 
     def outputs(self, image_index: int):
-        """z = Wx + b (fully connected, length 9) and the 3×3 convolution output."""
-        x = self.images[image_index][1]
-        z_fc = self.W @ x.ravel() + self.bias
-        z_conv = conv2d_naive(x[None, None], np.ones((1, 1, 2, 2)), np.array([self.bias]))[0, 0]
-        return z_fc, z_conv
+        """z = Wx + b (fully connected, length 9) and the 3×3 convolution output, computed once per image."""
+        if image_index not in self._outputs:
+            x = self.images[image_index][1]
+            z_fc = self.W @ x.ravel() + self.bias
+            z_conv = conv2d_naive(x[None, None], np.ones((1, 1, 2, 2)), np.array([self.bias]))[0, 0]
+            self._outputs[image_index] = (z_fc, z_conv)
+        return self._outputs[image_index]
 
     def alt_text(self, state) -> str:
         r = state["region"]

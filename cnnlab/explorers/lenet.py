@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Control, Explorer
-from .draw import Bars, esc, fmt, png_uri, svg
+from .draw import Bars, esc, fmt, picture, png_uri, svg
 
 __all__ = ["InsideLeNet", "mosaic"]
 
@@ -110,9 +110,9 @@ class InsideLeNet(Explorer):
         pred = self.predictions[k]
         truth = f", label {self.labels[k]}" if self.labels else ""
         parts = ['<div class="cx-row">',
-                 f'<div class="cx-fig"><img src="{png_uri(img, float(img.min()), float(img.max()), "gray")}" '
-                 f'width="{3 * img.shape[1]}" alt="digit">input {img.shape[0]}×{img.shape[1]}<br>'
-                 f"predicted {pred}{esc(truth)}</div>"]
+                 picture(png_uri(img, float(img.min()), float(img.max()), "gray"), 3 * img.shape[1],
+                         f"input {img.shape[0]}×{img.shape[1]}", f"predicted {pred}{truth}",
+                         alt=f"digit #{k}, input {img.shape[0]}×{img.shape[1]}")]
         if out.ndim == 3 and out.shape[1] * out.shape[2] > 1:
             C, h, w = out.shape
             cols = min(C, 8)
@@ -120,9 +120,9 @@ class InsideLeNet(Explorer):
             lo = 0.0 if out.min() >= 0 else -m
             scale = max(2, 84 // max(h, w))
             tile = mosaic(out, cols)
-            parts.append(f'<div class="cx-fig"><img src="{png_uri(tile, lo, m, "viridis" if lo == 0 else "RdBu_r")}" '
-                         f'width="{tile.shape[1] * scale}" alt="feature maps">{esc(name)}: {C} maps {h}×{w} '
-                         f"(range {fmt(float(out.min()), 2)} … {fmt(float(out.max()), 2)})</div>")
+            parts.append(picture(png_uri(tile, lo, m, "viridis" if lo == 0 else "RdBu_r"), tile.shape[1] * scale,
+                                 f"{name}: {C} maps {h}×{w} "
+                                 f"(range {fmt(float(out.min()), 2)} … {fmt(float(out.max()), 2)})"))
         else:
             vec = out.ravel()
             last = name == self.layer_names[-1]
@@ -145,9 +145,9 @@ class InsideLeNet(Explorer):
             scale = max(2, min(8, 480 // grid.shape[1]))
             shown = f"first {N} of {w.shape[0]} filters, first {D} of {w.shape[1]} input maps" \
                 if (N, D) != w.shape[:2] else f"{N} filters × {D} input map{'s' if D > 1 else ''}"
-            parts.append(f'<div class="cx-fig"><img src="{png_uri(grid, -wm, wm, "RdBu_r")}" width="{grid.shape[1] * scale}" '
-                         f'alt="filters">filters of {esc(name)}: columns = output maps, rows = input maps<br>'
-                         f"({shown}, {F}×{F}; red +, blue −)</div>")
+            parts.append(picture(png_uri(grid, -wm, wm, "RdBu_r"), grid.shape[1] * scale,
+                                 f"filters of {name}: columns = output maps, rows = input maps",
+                                 f"({shown}, {F}×{F}; red +, blue −)"))
         parts.append("</div>")
         shape = "×".join(str(s) for s in out.shape)
         note = "" if self.trained else " (untrained model: random filters; pass the trained one)"

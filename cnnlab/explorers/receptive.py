@@ -48,19 +48,22 @@ class ParticipationCounts(Explorer):
             choices("S", "stride S", strides, arg="strides", lo=1, hi=16),
             choices("P", "padding P", paddings, arg="paddings", lo=0, hi=8),
         )
+        self._data: dict = {}
 
     def data(self, state) -> dict:
         """L' (or the ValueError of conv_output_size) and the counts (None when the filter does not fit)."""
-        L, F, S, P = state["L"], state["F"], state["S"], state["P"]
-        try:
-            Lo = conv_output_size(L, F, S, P)
-        except ValueError as err:
-            Lo = err
-        try:
-            counts = participation_counts(L, L, F, S, P)
-        except ValueError:  # the filter does not fit at all: nothing to count
-            counts = None
-        return {"Lo": Lo, "counts": counts}
+        key = (state["L"], state["F"], state["S"], state["P"])
+        if key not in self._data:
+            try:
+                Lo = conv_output_size(*key)
+            except ValueError as err:
+                Lo = err
+            try:
+                counts = participation_counts(key[0], key[0], *key[1:])
+            except ValueError:  # the filter does not fit at all: nothing to count
+                counts = None
+            self._data[key] = {"Lo": Lo, "counts": counts}
+        return self._data[key]
 
     def alt_text(self, state) -> str:
         L, F, S, P = state["L"], state["F"], state["S"], state["P"]

@@ -16,7 +16,7 @@ from ..layers.norm import LRN
 from ..vision import (bar_stimulus, dog_filter, filter_image, gabor_filter, lateral_inhibition,
                       orientation_tuning, staircase)
 from .base import Control, Explorer
-from .draw import Bars, LineChart, Row, esc, fmt, png_uri, svg, zh
+from .draw import Bars, LineChart, Row, esc, fmt, picture, png_uri, svg, zh
 
 __all__ = ["VisualSystem", "load_image"]
 
@@ -65,11 +65,6 @@ PANELS = (
     ("Hubel–Wiesel experiment: bar orientation", "tuning", BAR_THETAS),
     ("lateral inhibition (Mach bands) and LRN", "mach", STRENGTHS),
 )
-
-
-def _img(uri, width, label):
-    return (f'<div class="cx-fig"><img src="{uri}" width="{width}" alt="{esc(label)}">'
-            f"{esc(label)}</div>")
 
 
 class VisualSystem(Explorer):
@@ -152,9 +147,9 @@ class VisualSystem(Explorer):
         return "\n".join([
             f'<div class="cx-formula">{esc(heading)}</div>',
             '<div class="cx-row">',
-            _img(self._image_uri, w * scale, "image"),
-            _img(png_uri(k, -km, km, cmap="RdBu_r"), 120, "receptive field (red +, blue −)"),
-            _img(png_uri(resp, -m, m, cmap="RdBu_r"), w * scale, "response (red +, blue −)"),
+            picture(self._image_uri, w * scale, "image"),
+            picture(png_uri(k, -km, km, cmap="RdBu_r"), 120, "receptive field (red +, blue −)"),
+            picture(png_uri(resp, -m, m, cmap="RdBu_r"), w * scale, "response (red +, blue −)"),
             "</div>",
             f'<div class="cx-note">{note}</div>',
         ])
@@ -187,8 +182,8 @@ class VisualSystem(Explorer):
         return "\n".join([
             f'<div class="cx-formula">bar at {fmt(t)}°: response = ReLU(Σ w·x) = {fmt(curve[step], 2)}</div>',
             '<div class="cx-row">',
-            _img(png_uri(bar_stimulus(t, 21, **BAR), 0, 1), 105, "stimulus: bar"),
-            _img(png_uri(rf, -km, km, cmap="RdBu_r"), 105, "the cell's receptive field"),
+            picture(png_uri(bar_stimulus(t, 21, **BAR), 0, 1), 105, "stimulus: bar"),
+            picture(png_uri(rf, -km, km, cmap="RdBu_r"), 105, "the cell's receptive field"),
             svg(chart),
             "</div>",
             '<div class="cx-note">The simulated Hubel–Wiesel experiment: the cell fires most for the bar along its '
@@ -216,7 +211,7 @@ class VisualSystem(Explorer):
         return "\n".join([
             f'<div class="cx-formula">inhibition strength k = {fmt(k)} (surround weight); LRN α = {fmt(k)}, '
             f"β = 0.75, k₀ = 1, n = 3: b_c = a_c / (1 + α Σ a²)^0.75</div>",
-            '<div class="cx-row">', _img(png_uri(img, 0, 1), 360, "luminance staircase"), "</div>",
+            '<div class="cx-row">', picture(png_uri(img, 0, 1), 360, "luminance staircase"), "</div>",
             svg(Row(profiles, bars, gap=40)),
             f'<div class="cx-formula">LRN: channel 2 (the strongest) {fmt(acts[2])} → {fmt(lrn[2], 2)}; '
             f"its neighbour, channel 1: {fmt(acts[1])} → {fmt(lrn[1], 2)}; "
