@@ -71,9 +71,15 @@ def is_raster_figure(fig):
 def _png_or_nothing(fig):
     from IPython.core.pylabtools import retina_figure
 
-    if is_raster_figure(fig):
-        return retina_figure(fig, base64=True, bbox_inches="tight")
-    return None
+    if not is_raster_figure(fig):
+        return None
+    drawn = retina_figure(fig, base64=True, bbox_inches="tight")
+    if drawn is None:  # an empty figure draws nothing
+        return None
+    data, size = drawn
+    # Only the width: a fixed height in the page would squash the picture
+    # when a narrow screen scales its width down (CSS keeps height: auto).
+    return data, {"width": size["width"]}
 
 
 def _svg_or_nothing(fig):
