@@ -144,9 +144,10 @@ def use_book_style(figure_format="auto"):
     shell = get_ipython()
     if shell is None:
         return dict(BOOK_STYLE)
-    # pyplot's first import activates the inline backend, which resets the
-    # figure formatters: import it first so that the choice below stays.
+    # Loading the inline backend (at pyplot's first figure, or here) resets
+    # the figure formatters: load it now so that the choice below stays.
     import matplotlib.pyplot  # noqa: F401
+    import matplotlib_inline.backend_inline  # noqa: F401
 
     if figure_format == "auto":
         _use_auto_format(shell)
