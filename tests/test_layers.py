@@ -13,7 +13,7 @@ from cnnlab.models import C3_TABLE
 def check_layer(layer, x, seed=0, tol=1e-6):
     """Check ∂(Σ out·dout)/∂x and ∂/∂param for every parameter of ``layer``; returns the results."""
     layer.to(np.float64)
-    layer.need_input_grad = True
+    layer.input_grad = True
     x = np.asarray(x, np.float64)
     out = layer.forward(x.copy())
     dout = np.random.default_rng(seed).standard_normal(out.shape)
