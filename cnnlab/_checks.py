@@ -30,20 +30,22 @@ def _is_int(value) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
-def check_int(value, name: str, minimum: int = 0) -> int:
-    """Return ``value`` as an int ``>= minimum``; floats and bools are refused.
+def check_int(value, name: str, minimum: int = 0, maximum: int | None = None) -> int:
+    """Return ``value`` as an int ``>= minimum`` (and ``<= maximum``); floats and bools are refused.
 
     Raises
     ------
     ArgumentTypeError
         ``value`` is not an int.
     ValueError
-        ``value < minimum``.
+        ``value`` is out of range.
     """
     if not _is_int(value):
         raise ArgumentTypeError(f"{name} must be an int; got {type(value).__name__} {value!r}")
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}; got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum:,}; got {value:,}")
     return int(value)
 
 

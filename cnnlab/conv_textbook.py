@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import as_float_array, as_pair
-from .conv import Conv2dCache, check_backward_args
+from .conv import MAX_NUMBERS, Conv2dCache, check_backward_args
 from .padding import pad
 
 __all__ = ["dilate_sensitivity", "rotate180", "full_convolution", "conv2d_backward_textbook"]
@@ -53,6 +53,9 @@ def dilate_sensitivity(delta, S) -> np.ndarray:
         raise ValueError(f"delta must have at least 2 axes (..., H', W'); got shape {delta.shape}")
     Sh, Sw = as_pair(S, "S", 1)
     Ho, Wo = delta.shape[-2:]
+    size = int(np.prod(delta.shape[:-2])) * max(0, (Ho - 1) * Sh + 1) * max(0, (Wo - 1) * Sw + 1)
+    if size > MAX_NUMBERS:
+        raise ValueError(f"S={S!r} would dilate delta {delta.shape} to more than {MAX_NUMBERS:,} numbers")
     out = np.zeros(delta.shape[:-2] + ((Ho - 1) * Sh + 1, (Wo - 1) * Sw + 1), dtype=delta.dtype)
     out[..., ::Sh, ::Sw] = delta
     return out

@@ -37,6 +37,9 @@ __all__ = [
 
 MODES = ("max", "mean", "gaussian")
 
+#: Most weights a Gaussian window may have (a typo such as size=10**9 raises at once).
+MAX_WINDOW = 2**24
+
 
 class PoolCache(NamedTuple):
     """What :func:`pool2d_forward` keeps: the (padded) input's shape and dtype,
@@ -91,6 +94,8 @@ def gaussian_window(size, sigma: float = 1.0, dtype=np.float64) -> np.ndarray:
         \qquad c = \frac{k - 1}{2}
     """
     kh, kw = as_pair(size, "size", 1)
+    if kh * kw > MAX_WINDOW:
+        raise ValueError(f"size {(kh, kw)} has more than {MAX_WINDOW:,} weights")
     if isinstance(sigma, (bool, np.bool_)) or not isinstance(sigma, (int, float, np.integer, np.floating)):
         raise ArgumentTypeError(f"sigma must be a positive number; got {type(sigma).__name__} {sigma!r}")
     if sigma == 0 and kh % 2 and kw % 2:

@@ -47,6 +47,10 @@ __all__ = [
 ]
 
 
+#: Largest side of a filter or stimulus drawn here (a typo such as size=10**6 raises at once).
+MAX_SIDE = 4096
+
+
 def _grid(size: int) -> tuple[np.ndarray, np.ndarray]:
     """(y, x) coordinates, each (size, size), centred, y growing downwards."""
     r = np.arange(size) - (size - 1) / 2
@@ -80,7 +84,7 @@ def gaussian_kernel(size: int, sigma: float) -> np.ndarray:
         :math:`G_\sigma(x, y) = e^{-(x^2+y^2)/2\sigma^2} / Z` with :math:`Z` the sum
         over the grid.
     """
-    return gaussian_window(check_int(size, "size", 1), sigma)
+    return gaussian_window(check_int(size, "size", 1, MAX_SIDE), sigma)
 
 
 def dog_filter(size: int | None = 13, sigma_center: float = 1.0, sigma_surround: float = 3.0,
@@ -113,7 +117,7 @@ def dog_filter(size: int | None = 13, sigma_center: float = 1.0, sigma_surround:
         raise ValueError(f"sigma_surround must exceed sigma_center; got {sigma_surround} <= {sigma_center}")
     if size is None:
         size = int(2 * np.ceil(2.5 * sigma_surround) + 1)
-    size = check_int(size, "size", 1)
+    size = check_int(size, "size", 1, MAX_SIDE)
     return gaussian_kernel(size, sigma_center) - surround_weight * gaussian_kernel(size, sigma_surround)
 
 
@@ -149,7 +153,7 @@ def gabor_filter(theta: float, size: int = 15, wavelength: float = 6.0, sigma: f
         minus its mean (zero mean: blind to uniform light), with :math:`u, v` the
         coordinates across and along the bar.
     """
-    size = check_int(size, "size", 1)
+    size = check_int(size, "size", 1, MAX_SIDE)
     wavelength = check_positive(wavelength, "wavelength")
     sigma = check_positive(sigma, "sigma")
     gamma = check_positive(gamma, "gamma")
@@ -180,7 +184,7 @@ def bar_stimulus(theta: float, size: int = 15, width: float = 3.0, length: float
     -------
     numpy.ndarray, shape (size, size), float64 of 0 and 1
     """
-    size = check_int(size, "size", 1)
+    size = check_int(size, "size", 1, MAX_SIDE)
     width = check_positive(width, "width")
     u, v = _across_along(size, theta)
     lit = np.abs(u - offset) <= width / 2
@@ -284,8 +288,8 @@ def staircase(levels=(0.2, 0.35, 0.5, 0.65, 0.8), step_width: int = 24, height: 
     -------
     numpy.ndarray, shape (height, len(levels) * step_width)
     """
-    step_width = check_int(step_width, "step_width", 1)
-    height = check_int(height, "height", 1)
+    step_width = check_int(step_width, "step_width", 1, MAX_SIDE)
+    height = check_int(height, "height", 1, MAX_SIDE)
     levels = np.asarray(levels, dtype=float)
     if levels.ndim != 1 or levels.size < 2:
         raise ValueError(f"levels must be a sequence of at least 2 numbers; got {levels!r}")
@@ -326,7 +330,7 @@ def lateral_inhibition(image, strength: float = 0.7, sigma_surround: float = 2.0
     sigma_surround = check_positive(sigma_surround, "sigma_surround")
     if size is None:
         size = int(2 * np.ceil(2.5 * sigma_surround) + 1)
-    size = check_int(size, "size", 1)
+    size = check_int(size, "size", 1, MAX_SIDE)
     k = gaussian_kernel(size, sigma_center) - strength * gaussian_kernel(size, sigma_surround)
     return filter_image(image, k, padding="edge")
 
@@ -353,7 +357,7 @@ def divisive_normalization(image, size: int = 7, k: float = 0.3, alpha: float = 
     -------
     numpy.ndarray, shape (H, W)
     """
-    size = check_int(size, "size", 1)
+    size = check_int(size, "size", 1, MAX_SIDE)
     k, alpha = check_positive(k, "k"), float(alpha)
     img = np.asarray(image, dtype=float)
     energy = filter_image(img ** 2, np.full((size, size), 1.0 / size ** 2), padding="edge")
