@@ -108,7 +108,7 @@ def _prepare(model, x, y, name_x="x", name_y="y", dtype=None):
 def _progress(total, enabled, desc):
     if not enabled:
         return None
-    from tqdm.auto import tqdm
+    from tqdm.auto import tqdm  # only when a bar is asked for (tqdm.auto looks for Jupyter's widgets)
 
     return tqdm(total=total, desc=desc, unit="batch", leave=True)
 

@@ -6,9 +6,6 @@ Every call must return or raise one of the documented exception types —
 ``ZeroDivisionError``, ``MemoryError``, ``OverflowError``, ``IndexError``, no hang.
 """
 
-import signal
-from contextlib import contextmanager
-
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,24 +18,11 @@ from cnnlab.layers import Conv2D, Dense, Pool2D, Sequential, TrainablePool2D
 from cnnlab.pool import gaussian_window, pool2d_forward, pool2d_naive
 from cnnlab.summary import summary
 from cnnlab.vision import bar_stimulus, dog_filter, gabor_filter, gaussian_kernel
+from test_hardening import time_limit
 
 #: Seconds one call may take (generous: the test machine is shared; calls take milliseconds).
 BOUND = 2.0
 DOCUMENTED = (TypeError, ValueError, KeyError)
-
-
-@contextmanager
-def time_limit(seconds):
-    def on_alarm(signum, frame):
-        raise TimeoutError(f"a public function took longer than {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def call(fn, *args, **kwargs):

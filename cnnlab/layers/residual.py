@@ -18,15 +18,15 @@ __all__ = ["ResidualBlock"]
 class ResidualBlock(ActivationMixin, Container):
     """``out = f(main(x) + shortcut(x))``.
 
+    Its children are the two branches, ``main`` and ``shortcut`` (each a
+    :class:`~cnnlab.layers.Sequential`): parameters are keyed ``"main.<layer>.<key>"``.
+
     Parameters
     ----------
     main : sequence of Layer
     shortcut : sequence of Layer or None
         ``None`` = identity (input and output shapes must agree).
     activation : str or None, default "relu"
-
-    Its children are the two branches, ``main`` and ``shortcut`` (each a
-    :class:`~cnnlab.layers.Sequential`): parameters are keyed ``"main.<layer>.<key>"``.
     """
 
     kind = "residual"
