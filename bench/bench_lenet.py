@@ -225,9 +225,7 @@ def main(argv=None):
     if args.torch_bundled:
         print("bundled MNIST (8,000 / 2,000), modern LeNet-5, Fashion-MNIST recipe, alternately with PyTorch:",
               flush=True)
-        xtr, ytr, xte, yte = load_mnist(source="bundled")
-        r = run_fashion(RECIPE_FASHION, True, args.threads, args.fashion_epochs,
-                        data=(prepare_digits(xtr), ytr, prepare_digits(xte), yte))
+        r = run_fashion(RECIPE_FASHION, True, args.threads, args.fashion_epochs, data=load_mnist(source="bundled"))
         results["bundled_vs_torch"] = r
         print(f"  cnnlab {r['cnnlab_mean_epoch_s']} s/epoch (CPU {r['cnnlab_mean_epoch_cpu_s']} s), torch "
               f"{r['torch_mean_epoch_s']} s/epoch (CPU {r['torch_mean_epoch_cpu_s']} s): ratio "
