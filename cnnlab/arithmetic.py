@@ -318,7 +318,8 @@ def receptive_field(layers: Sequence) -> list[ReceptiveFieldRecord]:
     Example: after a 2×2 pooling each later 3×3 convolution sees a region twice
     as wide in the original image (Lecture §3.6).
 
-    >>> [r.size for r in receptive_field([("conv", 3, 1, 0), ("pool", 2, 2, 0), ("conv", 3, 1, 0)])]
+    >>> stack = [("conv", 3, 1, 0), ("pool", 2, 2, 0), ("conv", 3, 1, 0)]
+    >>> [r.size for r in receptive_field(stack)]
     [3, 4, 8]
     """
     if isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
