@@ -26,8 +26,17 @@ layer's output; ``dout`` is the name the backward functions give it.
 __version__ = "0.1.0"
 
 # --- kernels ---
-from .arithmetic import conv_as_matrix, conv_output_size, participation_counts, receptive_field
-from .conv import conv2d_backward, conv2d_backward_naive, conv2d_forward, conv2d_naive
+from .arithmetic import conv_as_matrix, conv_output_size, output_size, participation_counts, receptive_field
+from .conv import (
+    col2im,
+    conv2d_backward,
+    conv2d_backward_im2col,
+    conv2d_backward_naive,
+    conv2d_forward,
+    conv2d_forward_im2col,
+    conv2d_naive,
+    im2col,
+)
 from .conv_textbook import conv2d_backward_textbook, dilate_sensitivity, full_convolution, rotate180
 from .gradcheck import GradcheckResult, gradcheck, numerical_gradient, rel_error
 from .pool import (
@@ -51,8 +60,9 @@ from .activations import (
 )
 
 __all__ = [
-    "conv_output_size", "participation_counts", "conv_as_matrix", "receptive_field",
-    "conv2d_naive", "conv2d_forward", "conv2d_backward", "conv2d_backward_naive",
+    "output_size", "conv_output_size", "participation_counts", "conv_as_matrix", "receptive_field",
+    "conv2d_naive", "conv2d_backward_naive", "im2col", "col2im", "conv2d_forward_im2col",
+    "conv2d_backward_im2col", "conv2d_forward", "conv2d_backward",
     "conv2d_backward_textbook", "dilate_sensitivity", "rotate180", "full_convolution",
     "rel_error", "numerical_gradient", "gradcheck", "GradcheckResult",
     "pool2d_naive", "pool2d_forward", "pool2d_backward", "gaussian_window",

@@ -11,9 +11,10 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 
-from ._checks import _is_int, as_float_array, as_pair
+from ._checks import as_float_array, as_pair, check_int
 
 __all__ = [
+    "output_size",
     "conv_output_size",
     "participation_counts",
     "conv_as_matrix",
@@ -27,16 +28,70 @@ def _fmt(v: float) -> str:
     return f"{v:.2f}".rstrip("0").rstrip(".")
 
 
-def _check_int(value, name: str, minimum: int) -> int:
-    if not _is_int(value):
-        raise TypeError(f"{name} must be an int; got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}; got {value}")
-    return int(value)
-
-
 def _formula(L: int, F: int, S: int, P: int) -> str:
     return f"({L} − {F} + 2·{P})/{S} + 1"
+
+
+def output_size(L: int, F: int, S: int = 1, P: int = 0) -> int:
+    r"""Floored output length along one axis, :math:`\lfloor (L - F + 2P)/S \rfloor + 1`.
+
+    The one output-size formula of the package: the kernels (:mod:`cnnlab.conv`,
+    :mod:`cnnlab.pool`) and the layers' ``output_shape`` use it, and the strict
+    teaching version :func:`conv_output_size` is built on it. Like PyTorch, a
+    filter's last step that would overhang the padded input is dropped.
+
+    Parameters
+    ----------
+    L, F, S, P : int
+        Input length, filter size, stride, padding (already checked ints).
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ValueError
+        If the filter is larger than the padded input (no output at all).
+    """
+    span = L - F + 2 * P
+    if span < 0:
+        raise ValueError(
+            f"the filter (F={F}) is larger than the padded input (L + 2P = {L} + 2·{P} = {L + 2 * P}): "
+            f"{_formula(L, F, S, P)} = {_fmt(span / S + 1)} is not a positive size; "
+            f"use a filter of at most {L + 2 * P} or a padding of at least {-(-(F - L) // 2)}"
+        )
+    return span // S + 1
+
+
+#: How far from the given stride :func:`conv_output_size` looks for a valid one (bounded, so
+#: that a hint for L = 10**10 costs microseconds, not a loop over every divisor candidate).
+_HINT_WINDOW = 10_000
+
+
+def _nearest_padding(L: int, F: int, S: int, P: int) -> int | None:
+    """The padding ``p >= 0`` nearest ``P`` (the smaller on a tie) with ``(L − F + 2p) mod S = 0``,
+    by modular arithmetic; ``None`` if there is none (``L − F`` odd and ``S`` even)."""
+    r = (F - L) % S  # need 2p ≡ r (mod S)
+    if S % 2 == 0:
+        if r % 2:
+            return None
+        period, p0 = S // 2, (r // 2) % (S // 2)
+    else:
+        period, p0 = S, (r * pow(2, -1, S)) % S
+    above = P + (p0 - P) % period  # the first solution >= P
+    below = above - period
+    return below if below >= 0 and P - below <= above - P else above
+
+
+def _nearest_stride(span: int, S: int) -> tuple[int, bool]:
+    """A divisor ``s`` of ``span`` near ``S``, and whether it is certainly the nearest one
+    (every candidate within ``_HINT_WINDOW`` of ``S`` is tried; 1 always divides)."""
+    low = max(1, S - _HINT_WINDOW)
+    window = [s for s in range(low, S + _HINT_WINDOW + 1) if span % s == 0]
+    if window:
+        return min(window, key=lambda s: (abs(s - S), s)), True
+    return (span if abs(span - S) < abs(S - 1) else 1), low == 1
 
 
 def conv_output_size(L: int, F: int, S: int = 1, P: int = 0, *, floor: bool = False) -> int:
@@ -85,27 +140,20 @@ def conv_output_size(L: int, F: int, S: int = 1, P: int = 0, *, floor: bool = Fa
     >>> conv_output_size(7, 3, S=3, floor=True)
     2
     """
-    L = _check_int(L, "L", 1)
-    F = _check_int(F, "F", 1)
-    S = _check_int(S, "S", 1)
-    P = _check_int(P, "P", 0)
+    L = check_int(L, "L", 1)
+    F = check_int(F, "F", 1)
+    S = check_int(S, "S", 1)
+    P = check_int(P, "P", 0)
+    size = output_size(L, F, S, P)
     span = L - F + 2 * P
-    if span < 0:
-        raise ValueError(
-            f"the filter (F={F}) is larger than the padded input (L + 2P = {L} + 2·{P} = {L + 2 * P}): "
-            f"{_formula(L, F, S, P)} = {_fmt(span / S + 1)} is not a positive size; "
-            f"use a filter of at most {L + 2 * P} or a padding of at least {-(-(F - L) // 2)}"
-        )
     if span % S == 0 or floor:
-        return span // S + 1
+        return size
     hints = []
-    candidates = [p for p in range(0, P + S + 1) if (L - F + 2 * p) % S == 0]
-    if candidates:
-        p = min(candidates, key=lambda p: (abs(p - P), p))
+    p = _nearest_padding(L, F, S, P)
+    if p is not None:
         hints.append(f"nearest valid padding: P={p} gives {_formula(L, F, S, p)} = {(L - F + 2 * p) // S + 1}")
-    divisors = [s for s in range(1, span + 1) if span % s == 0]
-    s = min(divisors, key=lambda s: (abs(s - S), s))
-    hints.append(f"nearest valid stride: S={s} gives {_formula(L, F, s, P)} = {span // s + 1}")
+    s, nearest = _nearest_stride(span, S)
+    hints.append(f"{'nearest' if nearest else 'a'} valid stride: S={s} gives {_formula(L, F, s, P)} = {span // s + 1}")
     raise ValueError(
         f"{_formula(L, F, S, P)} = {_fmt(span / S + 1)} is not an integer "
         f"(the filter's last step would overhang the padded input by {S - span % S}); "
@@ -115,14 +163,25 @@ def conv_output_size(L: int, F: int, S: int = 1, P: int = 0, *, floor: bool = Fa
 
 
 def _sizes_2d(H, W, F, S, P):
-    H = _check_int(H, "H", 1)
-    W = _check_int(W, "W", 1)
+    H = check_int(H, "H", 1)
+    W = check_int(W, "W", 1)
     Fh, Fw = as_pair(F, "F", 1)
     Sh, Sw = as_pair(S, "S", 1)
     Ph, Pw = as_pair(P, "P", 0)
-    Ho = conv_output_size(H, Fh, Sh, Ph, floor=True)
-    Wo = conv_output_size(W, Fw, Sw, Pw, floor=True)
+    Ho = output_size(H, Fh, Sh, Ph)
+    Wo = output_size(W, Fw, Sw, Pw)
     return H, W, (Fh, Fw), (Sh, Sw), (Ph, Pw), (Ho, Wo)
+
+
+#: Most work (array entries, loop steps) the two helpers below take on: they draw the lecture's
+#: small examples, and a typo such as H=10**6 should raise at once, not fill the memory or hang.
+MAX_DRAWN = 10**7
+
+
+def _check_drawable(n: int, what: str) -> None:
+    if n > MAX_DRAWN:
+        raise ValueError(f"{what} would take {n:,} steps; this helper draws the lecture's small "
+                         f"examples (at most {MAX_DRAWN:,})")
 
 
 def participation_counts(H: int, W: int, F, S=1, P=0) -> np.ndarray:
@@ -154,6 +213,8 @@ def participation_counts(H: int, W: int, F, S=1, P=0) -> np.ndarray:
     .. math:: c_{i,j} = \#\{(i', j') : 0 \le i + P - i'S < F_h,\ 0 \le j + P - j'S < F_w\}
     """
     H, W, (Fh, Fw), (Sh, Sw), (Ph, Pw), (Ho, Wo) = _sizes_2d(H, W, F, S, P)
+    _check_drawable((H + 2 * Ph) * (W + 2 * Pw), "the padded count map")
+    _check_drawable(Fh * Fw * (Ho * Wo + 100), "counting every filter offset")
     counts = np.zeros((H + 2 * Ph, W + 2 * Pw), dtype=np.int64)
     for m in range(Fh):  # one pass per filter offset, like col2im
         for n in range(Fw):
@@ -195,6 +256,8 @@ def conv_as_matrix(H: int, W: int, F, S=1, P=0, w=None) -> np.ndarray:
     .. math:: a_{i,j} = \sum_{m,n} w_{m,n}\, x_{iS+m-P,\; jS+n-P} = (M\,\mathrm{vec}(x))_{iW'+j}
     """
     H, W, (Fh, Fw), (Sh, Sw), (Ph, Pw), (Ho, Wo) = _sizes_2d(H, W, F, S, P)
+    _check_drawable(Ho * Wo * H * W, f"the ({Ho}·{Wo}, {H}·{W}) matrix")
+    _check_drawable(20 * Ho * Wo * Fh * Fw, "filling the matrix entry by entry")
     if w is None:
         weights = np.ones((Fh, Fw), dtype=np.int64)
     else:
@@ -255,7 +318,8 @@ def receptive_field(layers: Sequence) -> list[ReceptiveFieldRecord]:
     Example: after a 2×2 pooling each later 3×3 convolution sees a region twice
     as wide in the original image (Lecture §3.6).
 
-    >>> [r.size for r in receptive_field([("conv", 3, 1, 0), ("pool", 2, 2, 0), ("conv", 3, 1, 0)])]
+    >>> stack = [("conv", 3, 1, 0), ("pool", 2, 2, 0), ("conv", 3, 1, 0)]
+    >>> [r.size for r in receptive_field(stack)]
     [3, 4, 8]
     """
     if isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
@@ -269,9 +333,9 @@ def receptive_field(layers: Sequence) -> list[ReceptiveFieldRecord]:
         P = layer[3] if len(layer) == 4 else 0
         if not isinstance(kind, str) or kind.lower() not in ("conv", "pool"):
             raise ValueError(f"layers[{k}] kind must be 'conv' or 'pool'; got {kind!r}")
-        F = _check_int(F, f"layers[{k}] F", 1)
-        S = _check_int(S, f"layers[{k}] S", 1)
-        P = _check_int(P, f"layers[{k}] P", 0)
+        F = check_int(F, f"layers[{k}] F", 1)
+        S = check_int(S, f"layers[{k}] S", 1)
+        P = check_int(P, f"layers[{k}] P", 0)
         size, start, jump = size + (F - 1) * jump, start + ((F - 1) / 2 - P) * jump, jump * S
         records.append(ReceptiveFieldRecord(kind.lower(), F, S, P, size, jump, start))
     return records

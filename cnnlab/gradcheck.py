@@ -7,7 +7,8 @@ Usable from a notebook cell::
     dx, dw, db = conv2d_backward(dout, cache)
     gradcheck(lambda x, w, b: conv2d_forward(x, w, b)[0], x, w, b,
               analytic=(dx, dw, db), dout=dout)
-    # GradcheckResult(ok=True, max_error=2.1e-11, errors={x: 2.1e-11, w: 9.3e-12, b: 4.0e-12}, tol=1e-06)
+    # GradcheckResult(ok=True, max_error=2.1e-11,
+    #                 errors={x: 2.1e-11, w: 9.3e-12, b: 4.0e-12}, tol=1e-06)
 
 Everything is computed in float64: in float32 the round-off of a central
 difference (~1e-7/h) swamps the comparison.

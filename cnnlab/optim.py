@@ -14,7 +14,8 @@ Notes
 -----
 SGD with momentum μ and weight decay λ (PyTorch's convention)::
 
-    g ← ∇E + λ·w;   v ← μ·v + g;   w ← w − η·v        (nesterov: w ← w − η·(g + μ·v))
+    g ← ∇E + λ·w;   v ← μ·v + g;   w ← w − η·v
+    (nesterov: w ← w − η·(g + μ·v))
 
 Adam (Kingma & Ba 2015) with β₁, β₂, ε::
 

@@ -3,8 +3,9 @@ r"""Pooling layers: max, mean, Gaussian and trainable pooling (Lecture §2.7, §
 Pooling acts on each feature map separately: x ``(B, D, H, W)`` gives
 ``(B, D, H', W')`` with ``H' = ⌊(H − k_h)/S_h⌋ + 1`` for a ``k_h × k_w`` window
 (``size``) and stride ``S`` (default: the window size, i.e. non-overlapping).
-No padding. Like PyTorch, sizes that do not divide are floored: trailing rows
-and columns outside every window are dropped and get zero gradient.
+Optional padding ``P`` (:mod:`cnnlab.padding`): −∞ for max pooling, zeros for
+mean and Gaussian pooling. Like PyTorch, sizes that do not divide are floored:
+trailing rows and columns outside every window are dropped and get zero gradient.
 
 Pooling layers learn nothing (except trainable pooling); backward only passes
 δ back (§3.14): max pooling sends it unchanged to the position of the maximum
@@ -14,13 +15,14 @@ to each position of the window, Gaussian pooling sends ``g_{m,n}·δ``.
 
 from __future__ import annotations
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._checks import as_float_array, as_pair, check_ndim, check_shape
+from ._checks import ArgumentTypeError, as_float_array, as_pair, check_ndim, check_shape
+from .arithmetic import output_size
+from .padding import crop, pad
 
 __all__ = [
     "PoolCache",
@@ -35,13 +37,16 @@ __all__ = [
 
 MODES = ("max", "mean", "gaussian")
 
+#: Most weights a Gaussian window may have (a typo such as size=10**9 raises at once).
+MAX_WINDOW = 2**24
+
 
 class PoolCache(NamedTuple):
-    """What :func:`pool2d_forward` keeps: the input's shape and dtype, window
-    ``size`` and ``stride`` (pairs), ``mode``, the window weights ``kernel``
-    (k_h, k_w) for mean/Gaussian pooling (else None) and, for max pooling,
+    """What :func:`pool2d_forward` keeps: the (padded) input's shape and dtype,
+    window ``size`` and ``stride`` (pairs), ``mode``, the window weights
+    ``kernel`` (k_h, k_w) for mean/Gaussian pooling (else None), for max pooling
     ``argmax`` (B, D, H', W'): the flat index ``m·k_w + n`` of each window's
-    first maximum (else None)."""
+    first maximum (else None), and ``padding`` (pair)."""
 
     x_shape: tuple
     dtype: np.dtype
@@ -50,6 +55,7 @@ class PoolCache(NamedTuple):
     mode: str
     kernel: np.ndarray | None
     argmax: np.ndarray | None
+    padding: tuple[int, int] = (0, 0)
 
 
 class TrainablePoolCache(NamedTuple):
@@ -62,14 +68,18 @@ class TrainablePoolCache(NamedTuple):
 
 
 def gaussian_window(size, sigma: float = 1.0, dtype=np.float64) -> np.ndarray:
-    r"""Normalised Gaussian weights over a pooling window (Lecture §2.7, Gaussian pooling).
+    r"""Normalised Gaussian weights over a window: the package's one Gaussian.
+
+    Gaussian pooling's weights (Lecture §2.7) and the retina's blur
+    (:func:`cnnlab.vision.gaussian_kernel`, Lecture §1.1).
 
     Parameters
     ----------
     size : int or (int, int)
         Window ``k`` or ``(k_h, k_w)``.
     sigma : float, default 1.0
-        Standard deviation in pixels, measured from the window's centre.
+        Standard deviation in pixels, measured from the window's centre;
+        ``0`` gives the unit impulse (1 at the centre of odd sides).
     dtype : dtype, default float64
 
     Returns
@@ -84,28 +94,40 @@ def gaussian_window(size, sigma: float = 1.0, dtype=np.float64) -> np.ndarray:
         \qquad c = \frac{k - 1}{2}
     """
     kh, kw = as_pair(size, "size", 1)
-    if isinstance(sigma, bool) or not isinstance(sigma, numbers.Real):
-        raise TypeError(f"sigma must be a positive number; got {type(sigma).__name__} {sigma!r}")
+    if kh * kw > MAX_WINDOW:
+        raise ValueError(f"size {(kh, kw)} has more than {MAX_WINDOW:,} weights")
+    if isinstance(sigma, (bool, np.bool_)) or not isinstance(sigma, (int, float, np.integer, np.floating)):
+        raise ArgumentTypeError(f"sigma must be a positive number; got {type(sigma).__name__} {sigma!r}")
+    if sigma == 0 and kh % 2 and kw % 2:
+        g = np.zeros((kh, kw), dtype=dtype)
+        g[kh // 2, kw // 2] = 1
+        return g
     if not sigma > 0 or not np.isfinite(sigma):
-        raise ValueError(f"sigma must be a positive number; got {sigma!r}")
+        raise ValueError(f"sigma must be a positive number (or 0, an impulse, for odd sides); "
+                         f"got {sigma!r} with size {(kh, kw)}")
     m = np.arange(kh) - (kh - 1) / 2
     n = np.arange(kw) - (kw - 1) / 2
     g = np.exp(-(m[:, None] ** 2 + n[None, :] ** 2) / (2.0 * float(sigma) ** 2))
     return (g / g.sum()).astype(dtype)
 
 
-def _prepare(x, size, stride, name="x"):
+def _prepare(x, size, stride, padding=0, name="x"):
+    """Check the arguments; return x, the window k, stride S, padding P (pairs) and (H', W')."""
     x = as_float_array(x, name)
     check_ndim(x, name, 4, "(B, D, H, W)")
     k = as_pair(size, "size", 1)
     S = k if stride is None else as_pair(stride, "stride", 1)
+    P = as_pair(padding, "padding", 0)
     out_hw = []
     for axis, what in ((0, "height"), (1, "width")):
         L = x.shape[2 + axis]
-        if k[axis] > L:
-            raise ValueError(f"size: the pooling window's {what} {k[axis]} is larger than {name}'s {what} {L}")
-        out_hw.append((L - k[axis]) // S[axis] + 1)
-    return x, k, S, tuple(out_hw)
+        if k[axis] > L + 2 * P[axis]:
+            padded = f" + 2·{P[axis]}" if P[axis] else ""
+            raise ValueError(f"size: the pooling window's {what} {k[axis]} is larger than {name}'s {what} {L}{padded}")
+        if P[axis] * 2 > k[axis]:
+            raise ValueError(f"padding must be at most half the window; got padding={padding!r} for size={size!r}")
+        out_hw.append(output_size(L, k[axis], S[axis], P[axis]))
+    return x, k, S, P, tuple(out_hw)
 
 
 def _weighted_pool(x, kernel, S, out_hw):
@@ -133,10 +155,9 @@ def _check_mode(mode):
         raise ValueError(f"mode must be one of {MODES}; got {mode!r}")
 
 
-def pool2d_naive(x, size=2, stride=None, mode: str = "max", sigma: float = 1.0) -> np.ndarray:
-    r"""Pooling forward pass as explicit loops (the oracle; not for speed: measured
-    here on 8×6×28×28, 80× slower than :func:`pool2d_forward` for max pooling and
-    650–1200× for mean and Gaussian pooling).
+def pool2d_naive(x, size=2, stride=None, mode: str = "max", sigma: float = 1.0, padding=0) -> np.ndarray:
+    r"""Pooling forward pass as explicit loops (the oracle, and the code to read; not for
+    speed: ``bench/bench_kernels.py`` times the kernels).
 
     Parameters and result as :func:`pool2d_forward` (without the cache).
 
@@ -146,7 +167,8 @@ def pool2d_naive(x, size=2, stride=None, mode: str = "max", sigma: float = 1.0) 
         x_{b,d,\, iS+m,\, jS+n}
     """
     _check_mode(mode)
-    x, (kh, kw), (Sh, Sw), (Ho, Wo) = _prepare(x, size, stride)
+    x, (kh, kw), (Sh, Sw), P, (Ho, Wo) = _prepare(x, size, stride, padding)
+    x = pad(x, P, -np.inf if mode == "max" else 0.0)
     g = gaussian_window((kh, kw), sigma, x.dtype) if mode == "gaussian" else None
     out = np.zeros(x.shape[:2] + (Ho, Wo), dtype=x.dtype)
     for bi in range(x.shape[0]):
@@ -163,7 +185,7 @@ def pool2d_naive(x, size=2, stride=None, mode: str = "max", sigma: float = 1.0) 
     return out
 
 
-def pool2d_forward(x, size=2, stride=None, mode: str = "max", sigma: float = 1.0):
+def pool2d_forward(x, size=2, stride=None, mode: str = "max", sigma: float = 1.0, padding=0):
     r"""Pooling layer forward pass (Lecture §2.7, §3.6).
 
     Parameters
@@ -177,11 +199,14 @@ def pool2d_forward(x, size=2, stride=None, mode: str = "max", sigma: float = 1.0
     mode : {"max", "mean", "gaussian"}, default "max"
     sigma : float, default 1.0
         Standard deviation of the Gaussian weights (``mode="gaussian"`` only).
+    padding : int or (int, int), default 0
+        ``P`` on each side, at most half the window: −∞ for max pooling (a
+        padded cell never wins), zeros for mean and Gaussian pooling.
 
     Returns
     -------
     out : numpy.ndarray, shape (B, D, H', W')
-        ``H' = ⌊(H − k_h)/S_h⌋ + 1``.
+        ``H' = ⌊(H − k_h + 2P_h)/S_h⌋ + 1``.
     cache : PoolCache
 
     Notes
@@ -194,7 +219,8 @@ def pool2d_forward(x, size=2, stride=None, mode: str = "max", sigma: float = 1.0
     with :math:`g` from :func:`gaussian_window`.
     """
     _check_mode(mode)
-    x, k, S, out_hw = _prepare(x, size, stride)
+    x, k, S, P, out_hw = _prepare(x, size, stride, padding)
+    x = pad(x, P, -np.inf if mode == "max" else 0.0)
     if mode == "max":
         windows = sliding_window_view(x, k, axis=(2, 3))[:, :, :: S[0], :: S[1]]  # (B, D, H', W', k_h, k_w), a view
         out = windows[..., 0, 0].copy()  # (B, D, H', W'): running maximum
@@ -204,12 +230,12 @@ def pool2d_forward(x, size=2, stride=None, mode: str = "max", sigma: float = 1.0
                 candidate = windows[..., m, n]
                 np.copyto(argmax, m * k[1] + n, where=candidate > out)  # strict ">": the first maximum wins
                 np.maximum(out, candidate, out=out)
-        return out, PoolCache(x.shape, x.dtype, k, S, mode, None, argmax)
+        return out, PoolCache(x.shape, x.dtype, k, S, mode, None, argmax, P)
     if mode == "mean":
         kernel = np.full(k, 1.0 / (k[0] * k[1]), dtype=x.dtype)
     else:
         kernel = gaussian_window(k, sigma, x.dtype)
-    return _weighted_pool(x, kernel, S, out_hw), PoolCache(x.shape, x.dtype, k, S, mode, kernel, None)
+    return _weighted_pool(x, kernel, S, out_hw), PoolCache(x.shape, x.dtype, k, S, mode, kernel, None, P)
 
 
 def _check_dout(dout, expected, dtype):
@@ -245,11 +271,11 @@ def pool2d_backward(dout, cache: PoolCache) -> np.ndarray:
     if not isinstance(cache, PoolCache):
         raise TypeError(f"cache must be the PoolCache returned by pool2d_forward; got {type(cache).__name__}")
     (kh, kw), (Sh, Sw) = cache.size, cache.stride
-    Ho, Wo = (cache.x_shape[2] - kh) // Sh + 1, (cache.x_shape[3] - kw) // Sw + 1
+    Ho, Wo = output_size(cache.x_shape[2], kh, Sh), output_size(cache.x_shape[3], kw, Sw)
     dout = _check_dout(dout, cache.x_shape[:2] + (Ho, Wo), cache.dtype)
     if cache.mode != "max":
-        return _weighted_pool_backward(dout, cache.kernel, cache.x_shape, cache.stride)
-    B, D, H, W = cache.x_shape
+        return crop(_weighted_pool_backward(dout, cache.kernel, cache.x_shape, cache.stride), cache.padding)
+    B, D, H, W = cache.x_shape  # the padded input's shape
     # flat index into dx of each window's maximum: (b·D + d)·H·W + (i·S_h + m)·W + (j·S_w + n)
     offset = (np.arange(kh)[:, None] * W + np.arange(kw)).ravel()  # (k_h·k_w,): m·W + n for argmax m·k_w + n
     index = offset[cache.argmax]  # (B, D, H', W'): a table lookup, cheaper than divmod on every window
@@ -257,7 +283,7 @@ def pool2d_backward(dout, cache: PoolCache) -> np.ndarray:
     index += np.arange(Wo) * Sw  # + column start, (W',): in place, no more big temporaries
     dx = np.zeros(B * D * H * W, dtype=cache.dtype)
     np.add.at(dx, index.ravel(), dout.ravel())  # scatter-add: overlapping windows may share a maximum
-    return dx.reshape(B, D, H, W)
+    return crop(dx.reshape(B, D, H, W), cache.padding)
 
 
 def trainable_pool2d_forward(x, weights, size=2, stride=None):
@@ -286,7 +312,7 @@ def trainable_pool2d_forward(x, weights, size=2, stride=None):
     -----
     .. math:: \mathrm{net}_{b,d,i,j} = \sum_{m,n} \omega_{m,n}\, x_{b,d,\,iS+m,\,jS+n}
     """
-    x, k, S, out_hw = _prepare(x, size, stride)
+    x, k, S, _, out_hw = _prepare(x, size, stride)
     weights = as_float_array(weights, "weights")
     check_shape(weights, "weights", k, "(k_h, k_w), one weight per window offset; size")
     dtype = np.result_type(x, weights)
@@ -319,7 +345,7 @@ def trainable_pool2d_backward(dout, cache: TrainablePoolCache):
         )
     x, weights, (Sh, Sw) = cache
     (kh, kw), (B, D, H, W) = weights.shape, x.shape
-    Ho, Wo = (H - kh) // Sh + 1, (W - kw) // Sw + 1
+    Ho, Wo = output_size(H, kh, Sh), output_size(W, kw, Sw)
     dout = _check_dout(dout, (B, D, Ho, Wo), x.dtype)
     dweights = np.empty_like(weights)
     for m in range(kh):

@@ -27,6 +27,9 @@ from __future__ import annotations
 import html
 from typing import NamedTuple
 
+from .arithmetic import receptive_field
+from .layers.base import Layer, Sequential, by_name
+
 __all__ = ["summary", "Summary", "SummaryRow"]
 
 
@@ -65,8 +68,6 @@ class Summary:
         return 4 * self.total_params / 1e6
 
     def __getitem__(self, key):
-        from .layers.base import by_name
-
         return by_name(self.rows, key, "row")
 
     def __len__(self):
@@ -127,7 +128,9 @@ def summary(model_or_arch, input_shape=None) -> Summary:
 
     Parameters
     ----------
-    model_or_arch : Sequential (or a single layer)
+    model_or_arch : Sequential, a single layer, or a list of layers
+        A list is summarised as ``Sequential(layers)`` (unnamed layers get
+        ``"<kind><index>"`` names).
     input_shape : tuple, optional
         Per-sample input shape ``(D, H, W)``; a leading batch axis ``(B, D, H, W)`` is ignored.
         Defaults to the model's ``input_shape``.
@@ -137,8 +140,11 @@ def summary(model_or_arch, input_shape=None) -> Summary:
     Summary
         One row per top-level layer (a residual block is one row).
     """
-    from .arithmetic import receptive_field
-
+    if isinstance(model_or_arch, (list, tuple)):
+        model_or_arch = Sequential(model_or_arch)
+    if not isinstance(model_or_arch, Layer):
+        raise TypeError(f"model_or_arch must be a Sequential, a layer or a list of layers; "
+                        f"got {type(model_or_arch).__name__}")
     if input_shape is None:
         input_shape = getattr(model_or_arch, "input_shape", None)
         if input_shape is None:
@@ -146,22 +152,15 @@ def summary(model_or_arch, input_shape=None) -> Summary:
     input_shape = tuple(int(v) for v in input_shape)
     if len(input_shape) == 4:
         input_shape = input_shape[1:]
-    layers = getattr(model_or_arch, "layers", [model_or_arch])
-    if hasattr(model_or_arch, "_branches"):  # a lone residual block
-        layers = [model_or_arch]
-    shape, staged, flattened = input_shape, [], None
+    layers = model_or_arch.layers if isinstance(model_or_arch, Sequential) else [model_or_arch]
+    shape, staged = input_shape, []
     for layer in layers:
         try:
             out = layer.output_shape(shape)
         except ValueError as e:
             raise ValueError(f"input_shape {input_shape}: layer {layer.name!r} cannot take {shape}: {e}") from None
         trainable, fixed = layer.param_count(shape)
-        ops = layer.rf_ops(shape)
-        if len(shape) == 3 and len(out) == 1 and not ops:  # Flatten: remember the map size
-            flattened = shape[1]
-        elif layer.kind == "dense" and flattened is not None:  # first dense layer after it sees the whole map
-            ops, flattened = [("conv", flattened, 1, 0)], None
-        staged.append((layer, tuple(out), trainable, fixed, layer.connections(shape), ops))
+        staged.append((layer, tuple(out), trainable, fixed, layer.connections(shape), layer.rf_ops(shape)))
         shape = out
     all_ops = [op for s in staged for op in s[5]]
     sizes = [r.size for r in receptive_field(all_ops)] if all_ops else []

@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._checks import check_int, check_positive
 from .activations import relu
 from .conv import conv2d_forward
+from .pool import gaussian_window
 
 __all__ = [
     "gaussian_kernel",
@@ -45,16 +47,8 @@ __all__ = [
 ]
 
 
-def _size(value, name: str = "size") -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}")
-    return int(value)
-
-
-def _positive(value, name: str) -> float:
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive number; got {value!r}")
-    return float(value)
+#: Largest side of a filter or stimulus drawn here (a typo such as size=10**6 raises at once).
+MAX_SIDE = 4096
 
 
 def _grid(size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -73,6 +67,9 @@ def _across_along(size: int, theta: float) -> tuple[np.ndarray, np.ndarray]:
 def gaussian_kernel(size: int, sigma: float) -> np.ndarray:
     r"""Isotropic 2-D Gaussian normalised to sum 1 (Lecture §1.1).
 
+    The retina's blur; the same window as Gaussian pooling's
+    (:func:`cnnlab.pool.gaussian_window`, which computes it).
+
     Parameters
     ----------
     size : int
@@ -87,17 +84,7 @@ def gaussian_kernel(size: int, sigma: float) -> np.ndarray:
         :math:`G_\sigma(x, y) = e^{-(x^2+y^2)/2\sigma^2} / Z` with :math:`Z` the sum
         over the grid.
     """
-    size = _size(size)
-    if sigma == 0:
-        if size % 2 == 0:
-            raise ValueError(f"sigma=0 (an impulse) needs an odd size; got size={size}")
-        g = np.zeros((size, size))
-        g[size // 2, size // 2] = 1.0
-        return g
-    sigma = _positive(sigma, "sigma")
-    y, x = _grid(size)
-    g = np.exp(-(x ** 2 + y ** 2) / (2 * sigma ** 2))
-    return g / g.sum()
+    return gaussian_window(check_int(size, "size", 1, MAX_SIDE), sigma)
 
 
 def dog_filter(size: int | None = 13, sigma_center: float = 1.0, sigma_surround: float = 3.0,
@@ -124,13 +111,13 @@ def dog_filter(size: int | None = 13, sigma_center: float = 1.0, sigma_surround:
         to 1 (:func:`gaussian_kernel`), so a uniform field of value :math:`a` gives
         :math:`(1-k)\,a` — zero for a balanced cell.
     """
-    sigma_center = _positive(sigma_center, "sigma_center")
-    sigma_surround = _positive(sigma_surround, "sigma_surround")
+    sigma_center = check_positive(sigma_center, "sigma_center")
+    sigma_surround = check_positive(sigma_surround, "sigma_surround")
     if sigma_surround <= sigma_center:
         raise ValueError(f"sigma_surround must exceed sigma_center; got {sigma_surround} <= {sigma_center}")
     if size is None:
         size = int(2 * np.ceil(2.5 * sigma_surround) + 1)
-    size = _size(size)
+    size = check_int(size, "size", 1, MAX_SIDE)
     return gaussian_kernel(size, sigma_center) - surround_weight * gaussian_kernel(size, sigma_surround)
 
 
@@ -166,10 +153,10 @@ def gabor_filter(theta: float, size: int = 15, wavelength: float = 6.0, sigma: f
         minus its mean (zero mean: blind to uniform light), with :math:`u, v` the
         coordinates across and along the bar.
     """
-    size = _size(size)
-    wavelength = _positive(wavelength, "wavelength")
-    sigma = _positive(sigma, "sigma")
-    gamma = _positive(gamma, "gamma")
+    size = check_int(size, "size", 1, MAX_SIDE)
+    wavelength = check_positive(wavelength, "wavelength")
+    sigma = check_positive(sigma, "sigma")
+    gamma = check_positive(gamma, "gamma")
     u, v = _across_along(size, theta)
     g = np.exp(-(u ** 2 + (gamma * v) ** 2) / (2 * sigma ** 2)) * np.cos(2 * np.pi * u / wavelength + phase)
     return g - g.mean()
@@ -197,12 +184,12 @@ def bar_stimulus(theta: float, size: int = 15, width: float = 3.0, length: float
     -------
     numpy.ndarray, shape (size, size), float64 of 0 and 1
     """
-    size = _size(size)
-    width = _positive(width, "width")
+    size = check_int(size, "size", 1, MAX_SIDE)
+    width = check_positive(width, "width")
     u, v = _across_along(size, theta)
     lit = np.abs(u - offset) <= width / 2
     if length is not None:
-        lit &= np.abs(v) <= _positive(length, "length") / 2
+        lit &= np.abs(v) <= check_positive(length, "length") / 2
     return lit.astype(float)
 
 
@@ -301,8 +288,8 @@ def staircase(levels=(0.2, 0.35, 0.5, 0.65, 0.8), step_width: int = 24, height: 
     -------
     numpy.ndarray, shape (height, len(levels) * step_width)
     """
-    step_width = _size(step_width, "step_width")
-    height = _size(height, "height")
+    step_width = check_int(step_width, "step_width", 1, MAX_SIDE)
+    height = check_int(height, "height", 1, MAX_SIDE)
     levels = np.asarray(levels, dtype=float)
     if levels.ndim != 1 or levels.size < 2:
         raise ValueError(f"levels must be a sequence of at least 2 numbers; got {levels!r}")
@@ -338,12 +325,12 @@ def lateral_inhibition(image, strength: float = 0.7, sigma_surround: float = 2.0
     -------
     numpy.ndarray, shape (H, W)
     """
-    if not np.isfinite(strength) or strength < 0:
-        raise ValueError(f"strength must be a number >= 0; got {strength!r}")
-    sigma_surround = _positive(sigma_surround, "sigma_surround")
+    if strength != 0:
+        check_positive(strength, "strength")
+    sigma_surround = check_positive(sigma_surround, "sigma_surround")
     if size is None:
         size = int(2 * np.ceil(2.5 * sigma_surround) + 1)
-    size = _size(size)
+    size = check_int(size, "size", 1, MAX_SIDE)
     k = gaussian_kernel(size, sigma_center) - strength * gaussian_kernel(size, sigma_surround)
     return filter_image(image, k, padding="edge")
 
@@ -370,8 +357,8 @@ def divisive_normalization(image, size: int = 7, k: float = 0.3, alpha: float = 
     -------
     numpy.ndarray, shape (H, W)
     """
-    size = _size(size)
-    k, alpha = _positive(k, "k"), float(alpha)
+    size = check_int(size, "size", 1, MAX_SIDE)
+    k, alpha = check_positive(k, "k"), float(alpha)
     img = np.asarray(image, dtype=float)
     energy = filter_image(img ** 2, np.full((size, size), 1.0 / size ** 2), padding="edge")
     return img / (k + alpha * energy) ** beta
@@ -396,7 +383,7 @@ def mach_bands(profile, edges, plateau: int = 12) -> np.ndarray:
         the first bright column peaks above the bright plateau).
     """
     p = np.asarray(profile, dtype=float)
-    plateau = _size(plateau, "plateau")
+    plateau = check_int(plateau, "plateau", 1)
     e = np.asarray(edges, dtype=int)
     if e.size == 0 or (e - plateau).min() < 0 or (e + plateau).max() >= p.size:
         raise ValueError(f"edges must lie at least plateau={plateau} columns inside the profile "

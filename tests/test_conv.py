@@ -96,12 +96,12 @@ def test_conv_backward_finite_differences(shape_x, shape_w, stride, padding):
     assert result.max_error < 1e-6
 
 
-def test_need_dx_false_skips_input_gradient():
+def test_input_grad_false_skips_input_gradient():
     rng = np.random.default_rng(2)
     x, w, b = rng.standard_normal((2, 1, 6, 6)), rng.standard_normal((3, 1, 3, 3)), np.zeros(3)
     out, cache = conv2d_forward(x, w, b)
     dout = rng.standard_normal(out.shape)
-    dx, dw, db = conv2d_backward(dout, cache, need_dx=False)
+    dx, dw, db = conv2d_backward(dout, cache, input_grad=False)
     assert dx is None
     np.testing.assert_allclose(dw, conv2d_backward(dout, cache)[1])
 
@@ -185,15 +185,15 @@ def test_bad_dout_and_cache():
 
 @pytest.mark.parametrize("chunk", [1, 200, 10**9])  # one image per chunk, uneven chunks, one chunk
 def test_batch_chunking_gives_the_same_result(monkeypatch, chunk):
-    import cnnlab.conv as conv
+    import cnnlab._conv_engine as engine
 
     rng = np.random.default_rng(12)
     x, w, b = rng.standard_normal((5, 2, 7, 6)), rng.standard_normal((3, 2, 3, 2)), rng.standard_normal(3)
-    monkeypatch.setattr(conv, "CHUNK_ELEMENTS", chunk)
-    out, cache = conv.conv2d_forward(x, w, b, (2, 1), 1)
+    monkeypatch.setattr(engine, "CHUNK_ELEMENTS", chunk)
+    out, cache = conv2d_forward(x, w, b, (2, 1), 1)
     np.testing.assert_allclose(out, conv2d_naive(x, w, b, (2, 1), 1), rtol=1e-10, atol=1e-12)
     dout = rng.standard_normal(out.shape)
-    for fast, slow in zip(conv.conv2d_backward(dout, cache), conv2d_backward_naive(dout, cache)):
+    for fast, slow in zip(conv2d_backward(dout, cache), conv2d_backward_naive(dout, cache)):
         np.testing.assert_allclose(fast, slow, rtol=1e-10, atol=1e-12)
 
 
@@ -213,24 +213,70 @@ def test_float32_fast_path_is_accurate():
 def test_blocked_matrix_products_give_the_same_result(monkeypatch, small_gemm):
     """LeNet-sized products are split into column blocks (``SMALL_GEMM``); the small test
     shapes elsewhere never reach that path, so force it here and compare with the loops."""
-    import cnnlab.conv as conv
+    import cnnlab._conv_engine as engine
 
     rng = np.random.default_rng(14)
     x, w, b = rng.standard_normal((6, 2, 9, 8)), rng.standard_normal((3, 2, 3, 2)), rng.standard_normal(3)
-    monkeypatch.setattr(conv, "SMALL_GEMM", small_gemm)
+    monkeypatch.setattr(engine, "SMALL_GEMM", small_gemm)
     widths = []
-    real_matmul = conv._matmul
+    real_matmul = engine._matmul
 
     def spy(a, cols, out):
-        widths.append(conv.SMALL_GEMM // (a.shape[0] * a.shape[1]) < cols.shape[1])
+        widths.append(engine.SMALL_GEMM // (a.shape[0] * a.shape[1]) < cols.shape[1])
         return real_matmul(a, cols, out)
 
-    monkeypatch.setattr(conv, "_matmul", spy)
-    out, cache = conv.conv2d_forward(x, w, b, (2, 1), 1)
+    monkeypatch.setattr(engine, "_matmul", spy)
+    out, cache = conv2d_forward(x, w, b, (2, 1), 1)
     assert widths and all(widths) == (small_gemm < 10**9)  # the blocked path ran (or, for 10**9, did not)
     np.testing.assert_allclose(out, conv2d_naive(x, w, b, (2, 1), 1), rtol=1e-10, atol=1e-12)
     dout = rng.standard_normal(out.shape)
     naive = conv2d_backward_naive(dout, cache)
     for _ in range(2):  # the second backward cannot reuse the forward's columns: it rebuilds them
-        for fast, slow in zip(conv.conv2d_backward(dout, cache), naive):
+        for fast, slow in zip(conv2d_backward(dout, cache), naive):
             np.testing.assert_allclose(fast, slow, rtol=1e-10, atol=1e-12)
+
+
+# ------------------------------------------------ the lesson: plain im2col + GEMM
+@given(conv_cases())
+def test_plain_im2col_route_agrees_with_the_loops(case):
+    """conv2d_forward_im2col / conv2d_backward_im2col (what a student reads) equal the loops."""
+    from cnnlab.conv import conv2d_backward_im2col, conv2d_forward_im2col
+
+    x, w, b, stride, padding, rng = case
+    out, cache = conv2d_forward_im2col(x, w, b, stride, padding)
+    np.testing.assert_allclose(out, conv2d_naive(x, w, b, stride, padding), rtol=1e-10, atol=1e-12)
+    dout = rng.standard_normal(out.shape)
+    for got, want in zip(conv2d_backward_im2col(dout, cache), conv2d_backward_naive(dout, cache)):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+    dx, dw, db = conv2d_backward_im2col(dout, cache, input_grad=False)
+    assert dx is None
+
+
+@given(conv_cases())
+def test_col2im_is_the_adjoint_of_im2col(case):
+    """⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩ for any x and columns c: col2im is im2col's transpose."""
+    from cnnlab.arithmetic import participation_counts
+    from cnnlab.conv import col2im, im2col
+
+    x, w, _, stride, padding, rng = case
+    F, S = w.shape[2:], (stride,) * 2 if np.isscalar(stride) else stride
+    P = (padding,) * 2 if np.isscalar(padding) else padding
+    cols = im2col(x, F, S, P)
+    c = rng.standard_normal(cols.shape)
+    assert np.isclose(np.sum(cols * c), np.sum(x * col2im(c, x.shape, F, S, P)))
+    counts = col2im(np.ones_like(cols), x.shape, F, S, P)  # each pixel: how many windows use it (§2.9)
+    np.testing.assert_array_equal(counts[0, 0], participation_counts(x.shape[2], x.shape[3], F, S, P))
+
+
+def test_engine_and_lesson_caches_are_interchangeable():
+    from cnnlab.conv import conv2d_backward_im2col, conv2d_forward_im2col
+
+    rng = np.random.default_rng(15)
+    x, w, b = rng.standard_normal((3, 2, 8, 7)), rng.standard_normal((4, 2, 3, 3)), rng.standard_normal(4)
+    out, fast_cache = conv2d_forward(x, w, b, 2, 1)
+    out2, plain_cache = conv2d_forward_im2col(x, w, b, 2, 1)
+    np.testing.assert_allclose(out, out2, rtol=1e-12)
+    assert fast_cache.cols is not None and not fast_cache.cols.flags.writeable  # kept, read only
+    dout = rng.standard_normal(out.shape)
+    for a, c in zip(conv2d_backward(dout, plain_cache), conv2d_backward_im2col(dout, fast_cache)):
+        np.testing.assert_allclose(a, c, rtol=1e-10, atol=1e-12)

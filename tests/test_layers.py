@@ -13,7 +13,7 @@ from cnnlab.models import C3_TABLE
 def check_layer(layer, x, seed=0, tol=1e-6):
     """Check ∂(Σ out·dout)/∂x and ∂/∂param for every parameter of ``layer``; returns the results."""
     layer.to(np.float64)
-    layer.need_input_grad = True
+    layer.input_grad = True
     x = np.asarray(x, np.float64)
     out = layer.forward(x.copy())
     dout = np.random.default_rng(seed).standard_normal(out.shape)
@@ -245,3 +245,36 @@ def test_whole_lenet5_gradients_through_the_loss(variant):
                 p[...] = saved
         r = gradcheck(loss_of, p.copy(), analytic=[grads[key]], tol=1e-6, names=[key])
         assert r.ok, r
+
+
+def test_containers_recurse_and_refuse_to_set_what_their_children_hold():
+    block = ResidualBlock([Conv2D(2, 2, 3, padding=1, seed=1, name="c1")],
+                          [Conv2D(2, 2, 1, seed=2, name="sc")], name="res")
+    model = Sequential([block, Flatten(name="f"), Dense(2 * 4 * 4, 3, seed=3, name="d")], input_shape=(2, 4, 4))
+    assert sorted(model.params) == ["d.b", "d.w", "res.main.c1.b", "res.main.c1.w",
+                                    "res.shortcut.sc.b", "res.shortcut.sc.w"]
+    model.to(np.float64)
+    assert all(p.dtype == np.float64 for p in model.params.values())
+    model.forward(rand(2, 2, 4, 4))
+    model.backward(np.ones((2, 3)))
+    assert sorted(model.grads) == sorted(model.params)
+    model.zero_grad()
+    assert model.grads == {}
+    for attr in ("grads", "buffers", "params"):
+        with pytest.raises(AttributeError):
+            setattr(block, attr, {})
+    state = model.state_dict()
+    other = Sequential([ResidualBlock([Conv2D(2, 2, 3, padding=1, seed=9, name="c1")],
+                                      [Conv2D(2, 2, 1, seed=9, name="sc")], name="res"),
+                        Flatten(name="f"), Dense(32, 3, seed=9, name="d")]).to(np.float64)
+    other.load_state_dict(state)
+    for k, v in other.state_dict().items():
+        np.testing.assert_array_equal(v, state[k])
+
+
+@pytest.mark.parametrize("layer", [Pool2D((2, 3), (1, 2), "max", padding=(1, 0)),
+                                   Pool2D((3, 2), 1, "mean", padding=(1, 1)),
+                                   TrainablePool2D((2, 3), (2, 1))])
+def test_pooling_layers_take_pairs(layer):
+    check_layer(layer, rand(2, 2, 6, 7))
+    assert layer.output_shape((2, 6, 7)) == layer.forward(rand(2, 2, 6, 7)).shape[1:]

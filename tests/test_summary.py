@@ -76,3 +76,15 @@ def test_summary_bad_input_shape_names_the_layer():
         summary(Sequential([Conv2D(1, 2, 3)]))
     with pytest.raises(ValueError, match="larger than"):
         summary(Sequential([Conv2D(1, 2, 5, name="c"), MaxPool2D(2)]), (1, 4, 4))
+
+
+def test_summary_accepts_a_list_of_layers():
+    from cnnlab.layers import Dense, Flatten
+
+    layers = [Conv2D(1, 6, 5, name="c"), MaxPool2D(2, name="p"), Flatten(name="f"), Dense(6 * 14 * 14, 10, name="d")]
+    as_list = summary(layers, (1, 32, 32))
+    as_model = summary(Sequential(layers), (1, 32, 32))
+    assert as_list.to_dicts() == as_model.to_dicts()
+    assert [r.receptive_field for r in as_list] == [5, 6, 6, 32]  # the dense layer sees the whole map
+    with pytest.raises(TypeError, match="model_or_arch"):
+        summary("LeNet", (1, 32, 32))

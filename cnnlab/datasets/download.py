@@ -16,6 +16,12 @@ The rules (why each is there):
   call created is removed again, and :class:`DownloadError` lists every mirror
   with its reason and says what to do instead.
 
+* Every download has a total deadline (``deadline`` seconds per file and
+  mirror), not only a timeout per read: a server that trickles a byte a second
+  is abandoned like one that never answers.
+* A cache directory that cannot be created or written gives
+  :class:`DownloadError` saying which directory and what to do instead.
+
 Standard library only (``urllib``), with a timeout on every connection.
 """
 
@@ -25,18 +31,21 @@ import hashlib
 import http.client
 import os
 import tempfile
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DATA_DIR_ENV", "DEFAULT_TIMEOUT", "DownloadError", "RemoteFile",
+__all__ = ["DATA_DIR_ENV", "DEFAULT_TIMEOUT", "DEFAULT_DEADLINE", "DownloadError", "RemoteFile",
            "data_dir", "fetch", "sha256_of"]
 
 #: Environment variable that moves the cache (``~/.cache/cnnlab`` otherwise).
 DATA_DIR_ENV = "CNNLAB_DATA_DIR"
 #: Seconds to wait for a connection or for the next block of data.
 DEFAULT_TIMEOUT = 30.0
+#: Seconds one file may take from one mirror, all reads together (30 MB at 25 kB/s).
+DEFAULT_DEADLINE = 1200.0
 _BLOCK = 1 << 20
 
 
@@ -84,16 +93,23 @@ def _join(mirror: str, name: str) -> str:
     return mirror if mirror.endswith(name) else mirror.rstrip("/") + "/" + name
 
 
-def _download_to(url, fh, remote: RemoteFile, timeout) -> str:
-    """Stream ``url`` into the open file ``fh``; return its SHA-256 or raise OSError/ValueError."""
+def _download_to(url, fh, remote: RemoteFile, timeout, deadline) -> str:
+    """Stream ``url`` into the open file ``fh``; return its SHA-256 or raise OSError/ValueError.
+
+    ``read1`` returns whatever has arrived (it does not wait for a whole block),
+    so the deadline is checked at least once per ``timeout``."""
     digest = hashlib.sha256()
     received = 0
+    stop = time.monotonic() + deadline
     request = urllib.request.Request(url, headers={"User-Agent": "cnnlab"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
+    with urllib.request.urlopen(request, timeout=min(timeout, deadline)) as response:
         announced = response.headers.get("Content-Length")
         announced = int(announced) if announced and announced.isdigit() else None
         limit = remote.size if remote.size is not None else announced
-        for block in iter(lambda: response.read(_BLOCK), b""):
+        for block in iter(lambda: response.read1(_BLOCK), b""):
+            if time.monotonic() > stop:
+                raise TimeoutError(f"deadline of {deadline:g} s passed after {received + len(block):,} bytes "
+                                   "(the server sends too slowly)")
             received += len(block)
             if limit is not None and received > limit:
                 raise ValueError(f"more than the expected {limit:,} bytes")
@@ -127,8 +143,16 @@ def _remove_if_empty(dirs: list[Path]) -> None:
             break
 
 
+def _cache_error(directory: Path, exc: OSError, remote: RemoteFile) -> DownloadError:
+    return DownloadError(
+        f"cannot write to the cache directory {directory} ({type(exc).__name__}: {exc}).\n"
+        f"What to do: point ${DATA_DIR_ENV} (or cache_dir=) at a directory you can write, e.g. "
+        f"/tmp/cnnlab-data, or place {remote.name} (sha256 {remote.sha256}) there yourself."
+    )
+
+
 def fetch(remote: RemoteFile, mirrors, directory, timeout=DEFAULT_TIMEOUT,
-          what="", progress=None) -> Path:
+          what="", progress=None, deadline=DEFAULT_DEADLINE) -> Path:
     """Return ``directory/remote.name``, downloading and verifying it if needed.
 
     Parameters
@@ -145,12 +169,14 @@ def fetch(remote: RemoteFile, mirrors, directory, timeout=DEFAULT_TIMEOUT,
         Data set name for messages ("MNIST").
     progress : callable, optional
         Called with a one-line message before each download attempt.
+    deadline : float, default DEFAULT_DEADLINE
+        Seconds one mirror may take for the whole file; a slower one counts as failed.
 
     Raises
     ------
     DownloadError
-        Every mirror failed. Nothing is left behind: no temporary file, and no
-        directory this call created.
+        Every mirror failed, or ``directory`` cannot be created or written.
+        Nothing is left behind: no temporary file, and no directory this call created.
     """
     directory = Path(os.fspath(directory))
     target = directory / remote.name
@@ -162,16 +188,23 @@ def fetch(remote: RemoteFile, mirrors, directory, timeout=DEFAULT_TIMEOUT,
         stale = found
     if not mirrors:
         raise DownloadError(f"no mirrors given to download {remote.name}")
-    created = _makedirs(directory)
+    try:
+        created = _makedirs(directory)
+    except OSError as exc:
+        raise _cache_error(directory, exc, remote) from None
     failures = []
     for mirror in mirrors:
         url = _join(mirror, remote.name)
         if progress is not None:
             progress(f"downloading {url}")
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{remote.name}.", suffix=".part")
+        try:
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{remote.name}.", suffix=".part")
+        except OSError as exc:
+            _remove_if_empty(created)
+            raise _cache_error(directory, exc, remote) from None
         try:
             with os.fdopen(fd, "wb") as fh:
-                found = _download_to(url, fh, remote, timeout)
+                found = _download_to(url, fh, remote, timeout, deadline)
             if found != remote.sha256:
                 raise ValueError(f"checksum mismatch: sha256 {found}, expected {remote.sha256}")
             os.replace(tmp, target)

@@ -23,6 +23,7 @@ file and saying what was expected and what was found.
 from __future__ import annotations
 
 import gzip
+import io
 import os
 import struct
 import zlib
@@ -61,13 +62,52 @@ def _describe_start(data: bytes) -> str:
     return shown
 
 
+def _declared_size(head: bytes) -> int | None:
+    """Header plus payload bytes an IDX header declares, or None if ``head`` is not a whole valid header."""
+    if len(head) < 4 or head[0] != 0 or head[1] != 0 or head[2] not in IDX_DTYPES or not 1 <= head[3] <= _MAX_NDIM:
+        return None
+    header = 4 + 4 * head[3]
+    if len(head) < header:
+        return None
+    dims = struct.unpack(f">{head[3]}I", head[4:header])
+    return header + int(np.prod(dims, dtype=object)) * IDX_DTYPES[head[2]].itemsize
+
+
+#: Most decompressed bytes read (and dropped, 1 MiB at a time) just to check a gzip stream whose
+#: content is not IDX: enough for MNIST-sized files, bounded for anything else.
+_DRAIN_LIMIT = 64 << 20
+
+
+def _drain(stream) -> None:
+    for _ in range(_DRAIN_LIMIT >> 20):
+        if not stream.read(1 << 20):
+            return
+
+
 def _decompress(path, raw: bytes) -> bytes:
+    """Decompress gzip ``raw``, never more than the IDX header inside declares (plus one byte).
+
+    A small file that inflates to gigabytes (a "gzip bomb", or a corrupt header)
+    is rejected after reading one byte past the declared size."""
     try:
-        return gzip.decompress(raw)
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
+            head = stream.read(4)
+            if len(head) == 4 and 1 <= head[3] <= _MAX_NDIM:
+                head += stream.read(4 * head[3])
+            size = _declared_size(head)
+            if size is None:  # not a valid header: parse_idx says what is wrong with it, after a
+                _drain(stream)  # bounded check that the gzip stream itself is whole
+                return head
+            data = head + stream.read(size - len(head) + 1)
     except EOFError as exc:  # stream ends before its end-of-stream marker
         _fail(path, f"truncated gzip stream ({len(raw):,} compressed bytes; {exc})")
     except (OSError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
         _fail(path, f"corrupt gzip data ({len(raw):,} compressed bytes; {exc})")
+    if len(data) > size:
+        _fail(path, f"trailing bytes after the payload: the header declares {size - len(head):,} payload bytes "
+                    f"after the {len(head)}-byte header, and the gzip stream holds more (reading stopped there: "
+                    "a wrong header, or a file made to inflate without end)")
+    return data
 
 
 def parse_idx(data: bytes, path="<bytes>") -> np.ndarray:

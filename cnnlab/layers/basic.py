@@ -11,20 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._checks import check_int
+from ..activations import ACTIVATIONS
 from ..init import as_generator, initialize
-from .base import Layer, _check_x, flatten_input, prod
+from .base import FlatShape, Layer, check_batch, flatten_input, prod
 
 __all__ = ["Activation", "ReLU", "Sigmoid", "Tanh", "ScaledTanh", "Flatten", "Dense", "Dropout",
            "ActivationMixin"]
 
 
 _KNOWN = ("relu", "sigmoid", "tanh", "scaled_tanh")
-
-
-def _lookup(name):
-    from ..activations import ACTIVATIONS
-
-    return ACTIVATIONS[name]
 
 
 class ActivationMixin:
@@ -34,13 +30,11 @@ class ActivationMixin:
         if activation is not None and activation not in _KNOWN:
             raise ValueError(f"activation must be one of {list(_KNOWN)} or None; got {activation!r}")
         self.activation = activation
-        self._fns = None
+        self._fns = None if activation is None else ACTIVATIONS[activation]
 
     def _act_forward(self, net):
         if self.activation is None:
             return net
-        if self._fns is None:
-            self._fns = _lookup(self.activation)
         self._net = net
         return self._fns[0](net).astype(net.dtype, copy=False)
 
@@ -60,7 +54,7 @@ class Activation(ActivationMixin, Layer):
         self._set_activation(activation)
 
     def forward(self, x, train=True):
-        return self._act_forward(_check_x(x))
+        return self._act_forward(check_batch(x))
 
     def backward(self, dout):
         return self._act_backward(dout)
@@ -103,7 +97,7 @@ class Flatten(Layer):
     kind = "flatten"
 
     def forward(self, x, train=True):
-        x = _check_x(x)
+        x = check_batch(x)
         self._shape = x.shape
         return x.reshape(x.shape[0], -1)
 
@@ -111,7 +105,7 @@ class Flatten(Layer):
         return dout.reshape(self._shape)
 
     def output_shape(self, in_shape):
-        return (prod(in_shape),)
+        return FlatShape(in_shape) if len(in_shape) == 3 else (prod(in_shape),)
 
 
 class Dense(ActivationMixin, Layer):
@@ -136,7 +130,8 @@ class Dense(ActivationMixin, Layer):
     def __init__(self, in_features, out_features, activation=None, bias=True, init="he", seed=0, name=None,
                  dtype=np.float32):
         super().__init__(name, dtype)
-        self.in_features, self.out_features = int(in_features), int(out_features)
+        self.in_features = check_int(in_features, "in_features", 1)
+        self.out_features = check_int(out_features, "out_features", 1)
         self.bias, self.init, self.seed = bool(bias), init, seed
         self._set_activation(activation)
 
@@ -160,7 +155,7 @@ class Dense(ActivationMixin, Layer):
         self.grads = {"w": dnet.T @ self._x}
         if self.bias:
             self.grads["b"] = dnet.sum(axis=0)
-        if not self.need_input_grad:
+        if not self.input_grad:
             return None
         return (dnet @ self.params["w"]).reshape(self._shape)
 
@@ -176,8 +171,10 @@ class Dense(ActivationMixin, Layer):
         return self.param_count(in_shape)[0]
 
     def rf_ops(self, in_shape):
-        # A dense layer on (D, H, W) maps is an H×W convolution: it sees the whole map.
-        return [("conv", int(in_shape[1]), 1, 0)] if len(in_shape) == 3 else []
+        # A dense layer on (D, H, W) maps — given as maps or flattened — is an H×W
+        # convolution: it sees the whole map.
+        maps = getattr(in_shape, "map_shape", in_shape)
+        return [("conv", int(maps[1]), 1, 0)] if len(maps) == 3 else []
 
     def _extra_repr(self):
         act = f", activation={self.activation!r}" if self.activation else ""
@@ -198,7 +195,7 @@ class Dropout(Layer):
         self._rng = as_generator(seed)
 
     def forward(self, x, train=True):
-        x = _check_x(x)
+        x = check_batch(x)
         if not train or self.p == 0:
             self._mask = None
             return x

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import as_pair
-from ..arithmetic import conv_output_size
+from .._checks import as_pair, check_int
+from ..arithmetic import output_size
+from ..conv import conv2d_backward, conv2d_forward
 from ..init import as_generator, initialize
-from .base import Layer, _check_x
+from .base import Layer, check_batch
 from .basic import ActivationMixin
 
 __all__ = ["Conv2D", "group_table"]
@@ -64,7 +65,8 @@ class Conv2D(ActivationMixin, Layer):
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, bias=True, activation=None,
                  connection_table=None, groups=1, init="he", seed=0, name=None, dtype=np.float32):
         super().__init__(name, dtype)
-        self.in_channels, self.out_channels = int(in_channels), int(out_channels)
+        self.in_channels = check_int(in_channels, "in_channels", 1)
+        self.out_channels = check_int(out_channels, "out_channels", 1)
         self.kernel_size = as_pair(kernel_size, "kernel_size", 1)
         self.stride = as_pair(stride, "stride", 1)
         self.padding = as_pair(padding, "padding", 0)
@@ -111,9 +113,7 @@ class Conv2D(ActivationMixin, Layer):
         return p
 
     def forward(self, x, train=True):
-        from ..conv import conv2d_forward
-
-        x = _check_x(x)
+        x = check_batch(x)
         if x.ndim != 4 or x.shape[1] != self.in_channels:
             raise ValueError(f"{self.name}: x must have shape (B, {self.in_channels}, H, W); got {x.shape}")
         x = x.astype(self.dtype, copy=False)
@@ -126,10 +126,8 @@ class Conv2D(ActivationMixin, Layer):
         return self._act_forward(net)
 
     def backward(self, dout):
-        from ..conv import conv2d_backward
-
         dnet = self._act_backward(dout)
-        dx, dw, db = conv2d_backward(dnet, self._cache, need_dx=self.need_input_grad)
+        dx, dw, db = conv2d_backward(dnet, self._cache, input_grad=self.input_grad)
         mask = self.weight_mask
         self.grads = {"w": dw if mask is None else dw * mask}
         if self.bias:
@@ -142,8 +140,7 @@ class Conv2D(ActivationMixin, Layer):
             raise ValueError(f"{self.name}: expects input (D={self.in_channels}, H, W); got {tuple(in_shape)}")
         H, W = in_shape[1:]
         (Fh, Fw), (Sh, Sw), (Ph, Pw) = self.kernel_size, self.stride, self.padding
-        return (self.out_channels, conv_output_size(H, Fh, Sh, Ph, floor=True),
-                conv_output_size(W, Fw, Sw, Pw, floor=True))
+        return (self.out_channels, output_size(H, Fh, Sh, Ph), output_size(W, Fw, Sw, Pw))
 
     def param_count(self, in_shape=None):
         return int(self._fan_in_per_map().sum()) + self.bias * self.out_channels, 0

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Layer, _check_x
+from .base import Layer, check_batch
 
 __all__ = ["LRN", "LocalResponseNorm", "BatchNorm2D", "BatchNorm1D"]
 
@@ -49,9 +49,7 @@ class LRN(Layer):
         self.size, self.alpha, self.beta, self.k = int(size), float(alpha), float(beta), float(k)
 
     def forward(self, x, train=True):
-        x = _check_x(x)
-        if x.ndim != 4:
-            raise ValueError(f"{self.name}: x must have shape (B, D, H, W); got {x.shape}")
+        x = check_batch(x, self.name, 4, "(B, D, H, W)")
         s = self.k + self.alpha * _channel_window_sum(x * x, self.size // 2)
         self._x, self._s = x, s
         return x * s ** (-self.beta)
@@ -87,7 +85,7 @@ class _BatchNorm(Layer):
         return shape
 
     def forward(self, x, train=True):
-        x = _check_x(x)
+        x = check_batch(x)
         if x.ndim != len(self._axes) + 1 or x.shape[1] != self.num_features:
             raise ValueError(f"{self.name}: x must have {self.num_features} channels on axis 1 and "
                              f"{len(self._axes) + 1} dimensions; got shape {x.shape}")

@@ -1,8 +1,9 @@
 r"""Pooling layers (Lecture §2.8, §3.14) and LeNet-5's trainable subsampling.
 
-The arithmetic is done by :mod:`cnnlab.pool`; these classes add the layer
-interface, optional padding (ResNet's 3×3/2 max pooling pads by 1) and the
-trainable parts.
+The arithmetic (and the padding: ResNet's 3×3/2 max pooling pads by 1) is done
+by :mod:`cnnlab.pool`; these classes add the layer interface and the trainable
+parts. Window sizes, strides and paddings are ints or pairs ``(vertical,
+horizontal)``, as for :class:`~cnnlab.layers.Conv2D` and the kernels.
 
 * :class:`Pool2D` / :class:`MaxPool2D` / :class:`MeanPool2D` / :class:`GaussianPool2D` —
   no parameters; backward only routes δ (to the maximum, or spread by the window's weights).
@@ -17,45 +18,55 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arithmetic import conv_output_size
+from .._checks import as_pair, check_int
+from ..arithmetic import output_size
 from ..init import as_generator, initialize
-from .base import Layer, _check_x
+from ..pool import pool2d_backward, pool2d_forward, trainable_pool2d_backward, trainable_pool2d_forward
+from .base import Layer, check_batch
 from .basic import ActivationMixin
 
 __all__ = ["Pool2D", "MaxPool2D", "MeanPool2D", "AvgPool2D", "GaussianPool2D", "TrainablePool2D",
            "Subsampling", "GlobalAvgPool2D"]
 
 
+def _pair_text(name, pair):
+    """``"S=2"`` for (2, 2), ``"S=(2, 1)"`` otherwise."""
+    return f"{name}={pair[0] if pair[0] == pair[1] else pair}"
+
+
 class _PoolShape:
-    """Output-shape rules shared by the pooling layers (square windows)."""
+    """Window, stride and padding (pairs) and the output-shape rules shared by the pooling layers."""
 
-    padding = 0
-
-    def _stride(self):
-        return self.size if self.stride is None else self.stride
+    def _set_window(self, size, stride=None, padding=0):
+        self.size = as_pair(size, "size", 1)
+        self.stride = self.size if stride is None else as_pair(stride, "stride", 1)
+        self.padding = as_pair(padding, "padding", 0)
 
     def output_shape(self, in_shape):
         if len(in_shape) != 3:
             raise ValueError(f"{self.name}: expects input (D, H, W); got {tuple(in_shape)}")
         D, H, W = in_shape
-        S, P = self._stride(), self.padding
-        return (D, conv_output_size(H, self.size, S, P, floor=True), conv_output_size(W, self.size, S, P, floor=True))
+        (kh, kw), (Sh, Sw), (Ph, Pw) = self.size, self.stride, self.padding
+        return (D, output_size(H, kh, Sh, Ph), output_size(W, kw, Sw, Pw))
 
     def rf_ops(self, in_shape):
-        return [("pool", self.size, self._stride(), self.padding)]
+        return [("pool", self.size[0], self.stride[0], self.padding[0])]
 
-    def _check(self, x):
-        x = _check_x(x)
-        if x.ndim != 4:
-            raise ValueError(f"{self.name}: x must have shape (B, D, H, W); got {x.shape}")
-        return x
+    def _window_repr(self):
+        s = _pair_text("size", self.size)
+        if self.stride != self.size:
+            s += ", " + _pair_text("S", self.stride)
+        if self.padding != (0, 0):
+            s += ", " + _pair_text("P", self.padding)
+        return s
 
 
 class Pool2D(_PoolShape, Layer):
-    """Max, mean or Gaussian pooling over ``size × size`` windows moved by ``stride`` (default ``size``).
+    """Max, mean or Gaussian pooling over ``size`` windows moved by ``stride`` (default ``size``).
 
-    ``padding`` pads each side, with −∞ for max pooling and 0 for the others
-    (as PyTorch does), so padded cells never win a max.
+    ``size``, ``stride`` and ``padding`` are ints or pairs. ``padding`` pads each
+    side, with −∞ for max pooling and 0 for the others (as PyTorch does), so
+    padded cells never win a max.
     """
 
     kind = "pool"
@@ -64,34 +75,19 @@ class Pool2D(_PoolShape, Layer):
         super().__init__(name)
         if mode not in ("max", "mean", "gaussian"):
             raise ValueError(f"mode must be 'max', 'mean' or 'gaussian'; got {mode!r}")
-        self.size, self.stride, self.mode, self.sigma, self.padding = int(size), stride, mode, sigma, int(padding)
+        self._set_window(size, stride, padding)
+        self.mode, self.sigma = mode, sigma
 
     def forward(self, x, train=True):
-        from ..pool import pool2d_forward
-
-        x = self._check(x)
-        if self.padding:
-            P = self.padding
-            x = np.pad(x, ((0, 0), (0, 0), (P, P), (P, P)), constant_values=-np.inf if self.mode == "max" else 0)
-        kw = {"sigma": self.sigma} if self.mode == "gaussian" else {}
-        out, self._cache = pool2d_forward(x, size=self.size, stride=self.stride, mode=self.mode, **kw)
+        x = check_batch(x, self.name, 4, "(B, D, H, W)")
+        out, self._cache = pool2d_forward(x, self.size, self.stride, self.mode, self.sigma, self.padding)
         return out
 
     def backward(self, dout):
-        from ..pool import pool2d_backward
-
-        dx = pool2d_backward(dout, self._cache)
-        if self.padding:
-            P = self.padding
-            dx = dx[:, :, P:-P, P:-P]
-        return dx
+        return pool2d_backward(dout, self._cache)
 
     def _extra_repr(self):
-        s = f"{self.mode}, size={self.size}"
-        if self.stride is not None and self.stride != self.size:
-            s += f", S={self.stride}"
-        if self.padding:
-            s += f", P={self.padding}"
+        s = f"{self.mode}, {self._window_repr()}"
         if self.mode == "gaussian":
             s += f", sigma={self.sigma}"
         return s
@@ -122,41 +118,37 @@ class GaussianPool2D(Pool2D):
 
 
 class TrainablePool2D(_PoolShape, Layer):
-    """Weighted pooling with learned per-offset weights ``weights`` (size, size), shared by every map;
-    initialised to the mean (1/size²)."""
+    """Weighted pooling with learned per-offset weights ``weights`` (k_h, k_w), shared by every map;
+    initialised to the mean (1/(k_h·k_w))."""
 
     kind = "pool"
 
     def __init__(self, size=2, stride=None, name=None, dtype=np.float32):
         super().__init__(name, dtype)
-        self.size, self.stride = int(size), stride
+        self._set_window(size, stride)
 
     def _init_params(self):
-        return {"weights": np.full((self.size, self.size), 1.0 / self.size**2, self.dtype)}
+        return {"weights": np.full(self.size, 1.0 / (self.size[0] * self.size[1]), self.dtype)}
 
     def forward(self, x, train=True):
-        from ..pool import trainable_pool2d_forward
-
-        x = self._check(x).astype(self.dtype, copy=False)
+        x = check_batch(x, self.name, 4, "(B, D, H, W)").astype(self.dtype, copy=False)
         out, self._cache = trainable_pool2d_forward(x, self.params["weights"], size=self.size, stride=self.stride)
         return out
 
     def backward(self, dout):
-        from ..pool import trainable_pool2d_backward
-
         dx, dweights = trainable_pool2d_backward(dout, self._cache)
         self.grads = {"weights": dweights}
         return dx
 
     def param_count(self, in_shape=None):
-        return self.size**2, 0
+        return self.size[0] * self.size[1], 0
 
     def connections(self, in_shape):
         D, Ho, Wo = self.output_shape(in_shape)
-        return D * Ho * Wo * self.size**2
+        return D * Ho * Wo * self.size[0] * self.size[1]
 
     def _extra_repr(self):
-        return f"size={self.size}" + (f", S={self.stride}" if self.stride not in (None, self.size) else "")
+        return self._window_repr()
 
 
 class Subsampling(ActivationMixin, _PoolShape, Layer):
@@ -173,34 +165,35 @@ class Subsampling(ActivationMixin, _PoolShape, Layer):
 
     def __init__(self, channels, size=2, activation=None, init="lecun", seed=0, name=None, dtype=np.float32):
         super().__init__(name, dtype)
-        self.channels, self.size, self.stride, self.init, self.seed = int(channels), int(size), None, init, seed
+        self.channels, self.init, self.seed = check_int(channels, "channels", 1), init, seed
+        self._set_window(size)
         self._set_activation(activation)
+
+    @property
+    def _area(self):
+        return self.size[0] * self.size[1]
 
     def _init_params(self):
         rng = as_generator(self.seed)
-        return {"coef": initialize(self.init, (self.channels,), self.size**2, rng, fan_out=1, dtype=self.dtype),
+        return {"coef": initialize(self.init, (self.channels,), self._area, rng, fan_out=1, dtype=self.dtype),
                 "bias": np.zeros(self.channels, self.dtype)}
 
     def forward(self, x, train=True):
-        from ..pool import pool2d_forward
-
-        x = self._check(x).astype(self.dtype, copy=False)
+        x = check_batch(x, self.name, 4, "(B, D, H, W)").astype(self.dtype, copy=False)
         if x.shape[1] != self.channels:
             raise ValueError(f"{self.name}: x must have {self.channels} maps; got shape {x.shape}")
         mean, self._cache = pool2d_forward(x, size=self.size, mode="mean")
-        self._sum = mean * self.size**2
+        self._sum = mean * self._area
         c, b = self.params["coef"], self.params["bias"]
         return self._act_forward(self._sum * c[:, None, None] + b[:, None, None])
 
     def backward(self, dout):
-        from ..pool import pool2d_backward
-
         dnet = self._act_backward(dout)
         c = self.params["coef"]
         self.grads = {"coef": (dnet * self._sum).sum(axis=(0, 2, 3)), "bias": dnet.sum(axis=(0, 2, 3))}
-        if not self.need_input_grad:
+        if not self.input_grad:
             return None
-        return pool2d_backward(dnet * c[:, None, None] * self.size**2, self._cache)
+        return pool2d_backward(dnet * c[:, None, None] * self._area, self._cache)
 
     def output_shape(self, in_shape):
         if in_shape[0] != self.channels:
@@ -212,11 +205,11 @@ class Subsampling(ActivationMixin, _PoolShape, Layer):
 
     def connections(self, in_shape):
         D, Ho, Wo = self.output_shape(in_shape)
-        return D * Ho * Wo * (self.size**2 + 1)
+        return D * Ho * Wo * (self._area + 1)
 
     def _extra_repr(self):
         act = f", activation={self.activation!r}" if self.activation else ""
-        return f"{self.channels} maps, size={self.size}{act}"
+        return f"{self.channels} maps, {_pair_text('size', self.size)}{act}"
 
 
 class GlobalAvgPool2D(Layer):
@@ -225,11 +218,7 @@ class GlobalAvgPool2D(Layer):
     kind = "pool"
 
     def forward(self, x, train=True):
-        from ..pool import pool2d_forward
-
-        x = _check_x(x)
-        if x.ndim != 4:
-            raise ValueError(f"{self.name}: x must have shape (B, D, H, W); got {x.shape}")
+        x = check_batch(x, self.name, 4, "(B, D, H, W)")
         self._shape = x.shape
         out, _ = pool2d_forward(x, size=(x.shape[2], x.shape[3]), mode="mean")
         return out.reshape(x.shape[:2])

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._checks import check_int
 from ..init import as_generator
 from .base import Layer, flatten_input, prod
 
@@ -89,7 +90,9 @@ class RBF(Layer):
     def __init__(self, in_features=84, num_classes=10, prototypes="bitmap", trainable=False, seed=0, name=None,
                  dtype=np.float32):
         super().__init__(name, dtype)
-        self.in_features, self.num_classes, self.trainable = int(in_features), int(num_classes), bool(trainable)
+        self.in_features = check_int(in_features, "in_features", 1)
+        self.num_classes = check_int(num_classes, "num_classes", 1)
+        self.trainable = bool(trainable)
         if isinstance(prototypes, str):
             self.prototype_kind = prototypes
             w = digit_prototypes(prototypes, self.num_classes, self.in_features, seed)
@@ -122,7 +125,7 @@ class RBF(Layer):
         s = dout.sum(axis=1, keepdims=True)
         if self.trainable:
             self.grads = {"w": -2 * (dout.T @ x - dout.sum(axis=0)[:, None] * w)}
-        if not self.need_input_grad:
+        if not self.input_grad:
             return None
         return (2 * (s * x - dout @ w)).reshape(self._shape)
 

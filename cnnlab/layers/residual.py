@@ -9,16 +9,17 @@ through both branches and is summed: ``dx = main.backward(δ) + shortcut.backwar
 
 from __future__ import annotations
 
-import numpy as np
-
-from .base import Layer, Sequential
+from .base import Container, Sequential
 from .basic import ActivationMixin
 
 __all__ = ["ResidualBlock"]
 
 
-class ResidualBlock(ActivationMixin, Layer):
+class ResidualBlock(ActivationMixin, Container):
     """``out = f(main(x) + shortcut(x))``.
+
+    Its children are the two branches, ``main`` and ``shortcut`` (each a
+    :class:`~cnnlab.layers.Sequential`): parameters are keyed ``"main.<layer>.<key>"``.
 
     Parameters
     ----------
@@ -31,38 +32,18 @@ class ResidualBlock(ActivationMixin, Layer):
     kind = "residual"
 
     def __init__(self, main, shortcut=None, activation="relu", name=None):
-        super().__init__(name)
         self.main = Sequential(main, name="main", input_grad=True)
         self.shortcut = None if shortcut is None else Sequential(shortcut, name="shortcut", input_grad=True)
+        super().__init__(name)
         self._set_activation(activation)
+
+    def children(self):
+        return [(s.name, s) for s in (self.main, self.shortcut) if s is not None]
 
     @property
     def layers(self):
+        """Every layer of both branches (main first)."""
         return self.main.layers + ([] if self.shortcut is None else self.shortcut.layers)
-
-    def _branches(self):
-        return [self.main] + ([] if self.shortcut is None else [self.shortcut])
-
-    def _merged(self, attr):
-        return {f"{s.name}.{k}": v for s in self._branches() for k, v in getattr(s, attr).items()}
-
-    params = property(lambda self: self._merged("params"))
-    grads = property(lambda self: self._merged("grads"), lambda self, value: None)
-    buffers = property(lambda self: self._merged("buffers"), lambda self, value: None)
-
-    @property
-    def built(self):
-        return all(s.built for s in self._branches())
-
-    def to(self, dtype):
-        self.dtype = np.dtype(dtype)
-        for s in self._branches():
-            s.to(dtype)
-        return self
-
-    def zero_grad(self):
-        for s in self._branches():
-            s.zero_grad()
 
     def forward(self, x, train=True):
         y = self.main.forward(x, train=train)
@@ -77,7 +58,7 @@ class ResidualBlock(ActivationMixin, Layer):
         dx = self.main.backward(dnet)
         return dx + (dnet if self.shortcut is None else self.shortcut.backward(dnet))
 
-    # description
+    # description: both branches see the same input
     def output_shape(self, in_shape):
         out = self.main.output_shape(in_shape)
         sc = tuple(in_shape) if self.shortcut is None else self.shortcut.output_shape(in_shape)
@@ -86,11 +67,11 @@ class ResidualBlock(ActivationMixin, Layer):
         return out
 
     def param_count(self, in_shape):
-        counts = [s.param_count(in_shape) for s in self._branches()]
+        counts = [s.param_count(in_shape) for _, s in self.children()]
         return sum(c[0] for c in counts), sum(c[1] for c in counts)
 
     def connections(self, in_shape):
-        return sum(s.connections(in_shape) for s in self._branches())
+        return sum(s.connections(in_shape) for _, s in self.children())
 
     def rf_ops(self, in_shape):
         return self.main.rf_ops(in_shape)  # the main path sees the larger region
