@@ -3,17 +3,18 @@ live ipywidgets view (driven through the widget objects, ipywidgets' dummy comm)
 
 from __future__ import annotations
 
-import json
 import re
 import statistics
+from html import escape
 
 import numpy as np
 import pytest
 
 from cnnlab.arithmetic import conv_output_size
+from explorer_gallery import EXPLORERS
+
 from cnnlab.explorers import FCvsConv, SlidingFilter
-from cnnlab.explorers.gallery import EXPLORERS
-from cnnlab.explorers.static import MAX_BYTES
+from cnnlab.explorers.static import MAX_BYTES, read_payload
 
 pytest.importorskip("ipywidgets")
 
@@ -24,10 +25,6 @@ def build(name):
     if name not in _built:
         _built[name] = EXPLORERS[name]()
     return _built[name]
-
-
-def _view(html: str) -> str:
-    return html
 
 
 def rects(html: str, cls: str) -> list[tuple[str, str]]:
@@ -50,8 +47,7 @@ def test_static_html_is_self_contained_small_and_deterministic(name):
     # no URL but the SVG namespace name (which is never fetched)
     assert re.findall(r"https?://[^\s\"'\\]*", html1) == ["http://www.w3.org/2000/svg"] * html1.count("http://")
     assert "cnnlabExplorer.init" in html1
-    data = json.loads(re.search(r'<script type="application/json" class="cx-data">(.*?)</script>', html1, re.S)
-                      .group(1).replace("<\\/", "</"))
+    data = read_payload(html1)
     n_keys = int(np.prod([len(c.options) for c in e.controls]))
     assert len(data["states"]) == n_keys
     assert sum(len(v) for v in data["states"].values()) == len(e.states())
@@ -59,6 +55,7 @@ def test_static_html_is_self_contained_small_and_deterministic(name):
     for st in e.states()[:: max(1, len(e.states()) // 25)]:
         key = ".".join(str(c.index(st[c.name])) for c in e.controls)
         assert "\n".join(data["lines"][i] for i in data["states"][key][st["step"]]) == e.render_state(st)
+        assert data["lines"][data["alts"][key][st["step"]]] == e.alt_text(st)
 
 
 @pytest.mark.parametrize("name", list(EXPLORERS))
@@ -131,8 +128,6 @@ def test_sliding_filter_impossible_combination_shows_the_teaching_message():
         conv_output_size(4, 3, 2, 0)
     html = e.render(st)
     assert "cx-error" in html
-    from html import escape
-
     assert escape(str(err.value)) in html
     assert e.n_steps(st) == 1
 
@@ -184,9 +179,7 @@ def test_fc_vs_conv_region_lights_its_row_and_window():
 
 def test_receptive_field_counts_view():
     from cnnlab.arithmetic import participation_counts
-    from cnnlab.explorers import ReceptiveField
-
-    e = build("ReceptiveField-counts")
+    e = build("ParticipationCounts")
     assert len(e.states()) == 5 * 3 * 2 * 2 and e.stepper is None
     html = e.render(e.state(L=7, F=3, S=2, P=0))
     nums = [int(t) for t in re.findall(r"<text x=\"\d+\" y=\"\d+\">(\d+)</text>", html)]
@@ -195,12 +188,10 @@ def test_receptive_field_counts_view():
     bad = e.render(e.state(L=6, F=3, S=2, P=0))
     assert "cx-error" in bad and "2.5 is not an integer" in bad
     assert "cx-error" in e.render(e.state(L=4, F=5, S=1, P=0))
-    with pytest.raises(ValueError):
-        ReceptiveField(view="nope")
 
 
 def test_receptive_field_stack_view():
-    e = build("ReceptiveField-stack")
+    e = build("ReceptiveField")
     st = e.state(stack=1)  # conv3 → pool2 → conv3 on 12×12 (Lecture 3.6)
     assert e.map_sizes(1) == [12, 10, 5, 3] and e.n_steps(st) == 9
     html = e.render(e.state(stack=1, step=4))
@@ -228,15 +219,9 @@ def test_sensitivity_map_formulas_are_the_lecture_ones():
         st = e.state(case=0, view="input", step=step)
         i, j = divmod(step, 3)
         assert e.formula(st) == f"∂E/∂a{i + 1}{j + 1} = {rhs}"
-        assert esc_formula(e.formula(st)) in e.render(st)
+        assert escape(e.formula(st)) in e.render(st)
     assert e.formula(e.state(case=0, view="weight", step=0)) == "∂E/∂w11 = δ11·a11 + δ12·a12 + δ21·a21 + δ22·a22"
     assert e.formula(e.state(case=0, view="weight", step=1)) == "∂E/∂w12 = δ11·a12 + δ12·a13 + δ21·a22 + δ22·a23"
-
-
-def esc_formula(s):
-    from html import escape
-
-    return escape(s)
 
 
 def test_sensitivity_map_numbers_agree_with_the_kernels():
@@ -299,6 +284,7 @@ def test_pooling_overlapping_windows_accumulate():
 # -- VisualSystem -----------------------------------------------------------------------------
 
 def test_visual_system_panels_and_numbers():
+    from cnnlab.explorers.draw import fmt
     from cnnlab.explorers.visual import BAR_THETAS
     from cnnlab.vision import dog_filter, gabor_filter
 
@@ -308,8 +294,7 @@ def test_visual_system_panels_and_numbers():
     assert abs(dog_filter(None, 2.0, 4.0).sum()) < 1e-12 and abs(gabor_filter(30, size=21).mean()) < 1e-12
     curve = e.tuning_curve()
     assert curve.argmax() == 0 and curve[BAR_THETAS.index(90.0)] == 0  # prefers horizontal (0°), silent across
-    assert "response = ReLU(Σ w·x) = " + __import__("cnnlab.explorers.draw", fromlist=["fmt"]).fmt(curve[3], 2) \
-        in e.render(e.state(panel="tuning", step=3))
+    assert "response = ReLU(Σ w·x) = " + fmt(curve[3], 2) in e.render(e.state(panel="tuning", step=3))
     # Mach bands: no surround, a blurred staircase (monotone); with surround, over/undershoot at each edge
     lum, resp0, _, lrn0 = e.mach(0.0)
     _, resp1, acts, lrn1 = e.mach(1.0)
@@ -326,6 +311,7 @@ def test_visual_system_panels_and_numbers():
 
 def test_inside_lenet_maps_come_from_forward_all():
     from cnnlab.models import lenet5, prepare_digits
+
     from cnnlab.explorers import InsideLeNet
 
     e = build("InsideLeNet")
@@ -346,3 +332,40 @@ def test_inside_lenet_maps_come_from_forward_all():
     assert len(small.states()) == 2 * 8 and small.trained
     with pytest.raises(ValueError):
         InsideLeNet(images=np.zeros((11, 28, 28), np.uint8))
+
+
+# -- text alternatives and Chinese -------------------------------------------------------------
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_every_state_has_a_text_alternative_and_marks_its_chinese(name):
+    e = build(name)
+    states = e.states()
+    alts = [e.alt_text(st) for st in states]
+    assert all(len(a) >= 30 and "<" not in a for a in alts), [a for a in alts if len(a) < 30][:3]
+    assert not any(HAN.search(a) for a in alts)  # plain text for the status line: no lang mark possible there
+    if e.stepper:  # stepping changes what the status line announces
+        for idx in list(e._primary_indices())[:3]:
+            st0 = e._state_from_indices(idx)
+            if e.n_steps(st0) > 1:
+                assert e.alt_text(st0) != e.alt_text(e._state_from_indices(idx, 1))
+    for st in states[:: max(1, len(states) // 40)] + [st for st in states if st.get("panel") == "mach"]:
+        html = e.render(st)
+        unmarked = HAN.findall(re.sub(r'<span lang="zh-Hans">[^<]*</span>', "", html))
+        assert not unmarked, f"{name}: Chinese outside lang=zh-Hans: {unmarked}"
+        assert html.count('role="img"') == html.count("<svg")  # every drawing is an image with a label slot
+        assert all(re.search(r'<img [^>]*alt="[^"]+"', tag) for tag in re.findall(r"<img [^>]*>", html))
+
+
+def test_state_tables_are_packed_when_that_halves_them():
+    from cnnlab.explorers.static import payload
+
+    sliding = SlidingFilter().static_html()
+    assert 'data-encoding="gzip+base64"' in sliding
+    assert len(sliding.encode()) < 120_000  # 459 KB when every state was stored as plain JSON
+    assert read_payload(sliding) == payload(SlidingFilter())
+    visual = build("VisualSystem").static_html()  # PNG images: gzip would gain little
+    assert 'data-encoding="json"' in visual
+    assert read_payload(visual)["lines"] == payload(build("VisualSystem"))["lines"]

@@ -2,29 +2,37 @@
 
 An explorer has a few :class:`Control` s (each a short list of options) and,
 optionally, a *stepper* (an integer position 0 … n−1 whose range may depend on
-the other controls, e.g. the window position of a sliding filter).
-``render_state(state)`` turns one state into an HTML/SVG string; it is the only
-drawing code, used by both views:
+the other controls, e.g. the window position of a sliding filter). An explorer
+computes the numbers of a state once (its ``data``/``compute`` methods, cached)
+and draws them with the layout helpers of :mod:`.draw`:
+``render_state(state)`` turns one state into an HTML/SVG string and
+``alt_text(state)`` says in one or two plain sentences what it shows (the
+drawing's text alternative, announced on every change). Both views use them:
 
 * the live view (:meth:`Explorer.live`): ipywidgets dropdowns, a slider and a
   play button; every change re-renders into an ``HTML`` widget;
 * the static view (:meth:`Explorer.static_html`): every state rendered at
-  display time and switched by the small script ``static/explorer.js``
-  (no kernel, no network).
+  display time, stored compactly and switched by the small script
+  ``static/explorer.js`` (no kernel, no network).
 
 Displaying an explorer (last expression of a cell) sends both in one mime
 bundle; Jupyter shows the widgets, the book is configured to pick the HTML.
+Arguments out of range raise a ValueError that names the argument and the
+allowed range (:func:`check_int`, :func:`choices`).
 """
 
 from __future__ import annotations
 
 import html
 import itertools
+import numbers
 import time
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Iterator, Sequence
 
-__all__ = ["Control", "Explorer", "LiveView"]
+from .draw import label_drawings
+
+__all__ = ["Control", "Explorer", "LiveView", "check_int", "choices"]
 
 
 @dataclass(frozen=True)
@@ -65,10 +73,35 @@ def _same(a, b) -> bool:
         return a is b
 
 
-def choices(name: str, label: str, values: Sequence, default=None, fmt=str) -> Control:
-    """A :class:`Control` whose option labels are ``fmt(value)``."""
+def check_int(name: str, value, lo: int, hi: int) -> int:
+    """``value`` as an int; ValueError naming ``name`` and the range ``lo … hi`` otherwise."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not lo <= value <= hi:
+        raise ValueError(f"{name} must be an int from {lo} to {hi}; got {value!r}")
+    return int(value)
+
+
+def choices(name: str, label: str, values: Sequence, default=None, fmt=str, *, arg: str | None = None,
+            lo: int | None = None, hi: int | None = None) -> Control:
+    """A :class:`Control` whose option labels are ``fmt(value)``.
+
+    ``arg`` names the constructor argument that gave ``values`` (for errors);
+    with ``lo``/``hi`` every value must be an int in ``lo … hi``. A ``default``
+    not among ``values`` raises a ValueError that names ``name`` and the choices.
+    """
+    arg = arg or name
     values = list(values)
-    index = 0 if default is None else values.index(default)
+    if not values:
+        raise ValueError(f"{arg} must offer at least one choice; got none")
+    if lo is not None:
+        for v in values:
+            check_int(f"every choice of {arg}", v, lo, hi)
+    if default is None:
+        index = 0
+    else:
+        matches = [i for i, v in enumerate(values) if _same(v, default)]
+        if not matches:
+            raise ValueError(f"{name}={default!r} is not among the choices of {arg}: {tuple(values)}")
+        index = matches[0]
     return Control(name, label, tuple((fmt(v), v) for v in values), index)
 
 
@@ -84,6 +117,7 @@ class Explorer:
     stepper: str | None = None  # label of the position control, None = no stepper
     playable: bool = False  # static and live views get a play button for the stepper
     play_interval_ms: int = 700
+    max_states: int = 5000  # more would make the page heavy and the build slow
 
     # -- state space --------------------------------------------------------
     def n_steps(self, state: dict) -> int:
@@ -104,13 +138,20 @@ class Explorer:
         return state
 
     def state(self, step: int = 0, **values) -> dict:
-        """A full state from control values given by value or label (others default)."""
+        """A full state from control values given by value or label (others default).
+
+        Raises ValueError for an unknown control, a value that is not one of its
+        options, or a ``step`` outside 0 … n_steps − 1 (naming the range).
+        """
         names = {c.name for c in self.controls}
         unknown = set(values) - names
         if unknown:
             raise ValueError(f"unknown control(s) {sorted(unknown)}; controls are {sorted(names)}")
         idx = tuple(c.index(values[c.name]) if c.name in values else c.default for c in self.controls)
-        return self._state_from_indices(idx, step)
+        state = self._state_from_indices(idx, 0)
+        n = self.n_steps(state) if self.stepper else 1
+        state["step"] = check_int(f"step ({self.stepper or 'no stepper'}) of this state", step, 0, n - 1)
+        return state
 
     def states(self) -> list[dict]:
         """Every state of the explorer (all control combinations × stepper positions)."""
@@ -121,8 +162,23 @@ class Explorer:
                 out.append(self._state_from_indices(idx, step))
         return out
 
+    def check_size(self) -> int:
+        """The number of states; ValueError if there are more than :attr:`max_states` to pre-render."""
+        total = 0
+        for idx in self._primary_indices():
+            total += self.n_steps(self._state_from_indices(idx)) if self.stepper else 1
+            if total > self.max_states:
+                raise ValueError(f"{type(self).__name__}: the choices give more than {self.max_states} states "
+                                 "to pre-render for the page; offer fewer choices")
+        return total
+
     # -- drawing --------------------------------------------------------------
     def render_state(self, state: dict) -> str:  # pragma: no cover - abstract
+        """The HTML of one state (drawing, formulas, notes)."""
+        raise NotImplementedError
+
+    def alt_text(self, state: dict) -> str:  # pragma: no cover - abstract
+        """A short plain-text description of what the state shows (the drawing's text alternative)."""
         raise NotImplementedError
 
     def render(self, state: dict | None = None, **values) -> str:
@@ -170,7 +226,7 @@ class Explorer:
         return "; ".join(parts)
 
     def __repr__(self) -> str:
-        n = len(self.states())
+        n = self.check_size()
         return f"<{type(self).__name__}{': ' + self.title if self.title else ''} — {n} states; {self.describe()}>"
 
 
@@ -205,7 +261,7 @@ class LiveView:
         self.slider = self.play = None
         rows = [widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap"))]
         if explorer.stepper:
-            n = explorer.n_steps(self._state(step=0))
+            n = explorer.n_steps(self.state(step=0))
             self.slider = widgets.IntSlider(
                 value=0, min=0, max=max(n - 1, 0), description=explorer.stepper,
                 style={"description_width": "initial"}, continuous_update=True,
@@ -225,19 +281,16 @@ class LiveView:
         self.box = widgets.VBox(head + rows + [self.html])
         self.box.add_class("cnnlab-explorer-live")
 
-    def _state(self, step=None) -> dict:
+    def state(self, step=None) -> dict:
+        """The state currently shown (with ``step``: the same controls at that step)."""
         idx = tuple(self.controls[c.name].value for c in self.explorer.controls)
         if step is None:
             step = self.slider.value if self.slider is not None else 0
         return self.explorer._state_from_indices(idx, step)
 
-    def state(self) -> dict:
-        """The state currently shown."""
-        return self._state()
-
     def _on_control(self, change):
         if self.slider is not None:
-            n = self.explorer.n_steps(self._state(step=0))
+            n = self.explorer.n_steps(self.state(step=0))
             self._busy = True  # shrinking max may move the value: one redraw only
             try:
                 if self.slider.value > n - 1:
@@ -255,14 +308,22 @@ class LiveView:
 
     def redraw(self):
         t0 = time.perf_counter()
-        self.html.value = f'{self._css}<div class="cx-view">{self.explorer.render(self._state())}</div>'
+        state = self.state()
+        alt = self.explorer.alt_text(state)
+        drawing = label_drawings(self.explorer.render(state), alt)
+        self.html.value = (f'{self._css}<p class="cx-status" aria-live="polite">{html.escape(alt)}</p>'
+                           f'<div class="cx-view">{drawing}</div>')
         self.redraw_seconds.append(time.perf_counter() - t0)
 
     def set(self, **values):
         """Set controls by option value or label (``step=`` moves the stepper)."""
         step = values.pop("step", None)
+        by_name = {c.name: c for c in self.explorer.controls}
         for name, value in values.items():
-            c = next(c for c in self.explorer.controls if c.name == name)
-            self.controls[name].value = c.index(value)
+            if name not in by_name:
+                raise ValueError(f"unknown control {name!r}; controls are {sorted(by_name)}")
+            self.controls[name].value = by_name[name].index(value)
         if step is not None:
-            self.slider.value = step
+            if self.slider is None:
+                raise ValueError(f"step: {type(self.explorer).__name__} has no stepper")
+            self.slider.value = check_int("step", step, 0, self.slider.max)

@@ -7,7 +7,7 @@ import numpy as np
 from ..arithmetic import conv_as_matrix
 from ..conv import conv2d_naive
 from .base import Control, Explorer
-from .draw import Svg, esc, fmt
+from .draw import Column, Grid, Row, fmt, svg
 
 __all__ = ["FCvsConv", "REGIONS", "EXAMPLE_IMAGES"]
 
@@ -61,6 +61,8 @@ class FCvsConv(Explorer):
 
     def __init__(self, images=None, bias=-3.0):
         images = EXAMPLE_IMAGES if images is None else tuple((str(k), np.asarray(v, float)) for k, v in images)
+        if not 1 <= len(images) <= 20:
+            raise ValueError(f"images: give 1 to 20 (label, 4×4 array) pairs; got {len(images)}")
         for label, img in images:
             if img.shape != (4, 4):
                 raise ValueError(f"image {label!r} must be 4×4; got shape {img.shape}")
@@ -71,6 +73,7 @@ class FCvsConv(Explorer):
             Control("image", "image", tuple((label, k) for k, (label, _) in enumerate(images)), 0),
         )
         self.W = conv_as_matrix(4, 4, 2)  # (9, 16) 0/1
+        self._outputs: dict = {}
 
     def parameter_counts(self) -> dict:
         """Trainable parameters of both networks, from the matrix and filter shapes."""
@@ -79,11 +82,20 @@ class FCvsConv(Explorer):
                 "fc_weights_that_matter": int(np.count_nonzero(self.W))}
 
     def outputs(self, image_index: int):
-        """z = Wx + b (fully connected, length 9) and the 3×3 convolution output."""
-        x = self.images[image_index][1]
-        z_fc = self.W @ x.ravel() + self.bias
-        z_conv = conv2d_naive(x[None, None], np.ones((1, 1, 2, 2)), np.array([self.bias]))[0, 0]
-        return z_fc, z_conv
+        """z = Wx + b (fully connected, length 9) and the 3×3 convolution output, computed once per image."""
+        if image_index not in self._outputs:
+            x = self.images[image_index][1]
+            z_fc = self.W @ x.ravel() + self.bias
+            z_conv = conv2d_naive(x[None, None], np.ones((1, 1, 2, 2)), np.array([self.bias]))[0, 0]
+            self._outputs[image_index] = (z_fc, z_conv)
+        return self._outputs[image_index]
+
+    def alt_text(self, state) -> str:
+        r = state["region"]
+        z_fc, _ = self.outputs(state["image"])
+        z = z_fc["abcdefghi".index(r)]
+        return (f"Region {r}: its 2×2 window on the 4×4 image and row {r} of the 9×16 matrix W are highlighted; "
+                f"z_{r} = {fmt(z)}, so detector {r} {'fires' if z > 0 else 'does not fire'}.")
 
     def render_state(self, state) -> str:
         r = "abcdefghi".index(state["region"])
@@ -92,31 +104,23 @@ class FCvsConv(Explorer):
         i0, j0 = divmod(r, 3)
         window = [(i0 + a, j0 + b) for a in range(2) for b in range(2)]
         z_fc, z_conv = self.outputs(k)
-        svg = Svg()
-        c = 28
         ids = np.array([[HEX[4 * i + j] for j in range(4)] for i in range(4)])
-        px, py = svg.grid(0, 0, ids, caption="pixels 0–F", fmt_fn=str)
-        svg.box(px + j0 * c, py + i0 * c, 2 * c, 2 * c, "cx-win")
+        pixels = Grid(ids, caption="pixels 0–F", fmt_fn=str).mark(i0, j0, 2, 2, "cx-win")
         fills = [["#b6bfc8" if v else "#ffffff" for v in row] for row in x]
-        ix, iy = svg.grid(130, 0, x, fills=fills, caption="image x")
-        svg.box(ix + j0 * c, iy + i0 * c, 2 * c, 2 * c, "cx-win")
-        cz = self.W.shape[0]
-        mc = 20
-        mx, my = svg.grid(260, 0, self.W, cell=mc, caption="W (9×16), Wx + b = z",
-                          row_labels=list("abcdefghi"), col_labels=list(HEX), small=True)
-        svg.box(mx, my + r * mc, 16 * mc, mc, "cx-sel")
-        svg.cells(mx, my, [(r, 4 * a + b) for a, b in window], cell=mc, cls="cx-win")
-        zx, zy = svg.grid(mx + 16 * mc + 14, 0, z_fc.reshape(cz, 1), cell=mc, caption="z", small=True)
-        svg.box(zx, zy + r * mc, mc, mc, "cx-out")
-        ox, oy = svg.grid(mx + 16 * mc + 60, 0, z_conv, caption="conv 2×2, 3×3 out")
-        svg.box(ox + j0 * c, oy + i0 * c, c, c, "cx-out")
+        image = Grid(x, fills=fills, caption="image x").mark(i0, j0, 2, 2, "cx-win")
+        matrix = Grid(self.W, cell=20, caption="W (9×16), Wx + b = z", row_labels=list("abcdefghi"),
+                      col_labels=list(HEX), small=True)
+        matrix.mark(r, 0, 1, 16, "cx-sel").mark_cells([(r, 4 * a + b) for a, b in window], cls="cx-win")
+        z = Grid(z_fc.reshape(-1, 1), cell=20, caption="z", small=True).mark(r, 0, cls="cx-out")
+        conv = Grid(z_conv, caption="conv 2×2, 3×3 out").mark(i0, j0, cls="cx-out")
+        drawing = Column(Row(pixels, image, conv), Row(matrix, z, gap=14))
         pc = self.parameter_counts()
         cols = [HEX[4 * a + b] for a, b in window]
-        xs = [fmt(x[a, b]) for a, b in window]
         terms = " + ".join(f"x{h}" for h in cols)
-        nums = " + ".join(xs)
+        nums = " + ".join(fmt(x[a, b]) for a, b in window)
         fired = "fires" if z_fc[r] > 0 else "does not fire"
         lines = [
+            svg(drawing),
             f'<div class="cx-formula">z_{state["region"]} = {terms} + b = {nums} + ({fmt(self.bias)}) = {fmt(z_fc[r])}'
             f"   (convolution at the same place: {fmt(z_conv[i0, j0])}) → detector {state['region']} {fired}</div>",
             f'<div class="cx-formula">fully connected: W 9×16 + b 9 = {self.W.size} + {self.W.shape[0]} = '
@@ -127,4 +131,4 @@ class FCvsConv(Explorer):
             "the convolution slides that one filter instead of learning 9 rows. (The slide prints 10 rows; one of them joins "
             "pixels 7, 8, B, C, which are not neighbours. There are 9 regions.)</div>",
         ]
-        return svg.render() + "\n" + "\n".join(lines)
+        return "\n".join(lines)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Control, Explorer
-from .draw import Svg, esc, fmt, png_uri
+from .draw import Bars, esc, fmt, picture, png_uri, svg
 
 __all__ = ["InsideLeNet", "mosaic"]
 
@@ -19,10 +19,6 @@ def mosaic(maps: np.ndarray, cols: int, gap: int = 1) -> np.ndarray:
         r, c = divmod(k, cols)
         out[r * (h + gap):r * (h + gap) + h, c * (w + gap):c * (w + gap) + w] = maps[k]
     return out
-
-
-def _png(a, vmin, vmax, cmap):
-    return png_uri(a, vmin, vmax, cmap=cmap)  # NaN gaps come out white
 
 
 class InsideLeNet(Explorer):
@@ -98,6 +94,15 @@ class InsideLeNet(Explorer):
         w = None if l is None else l.params.get("w")
         return w if w is not None and w.ndim == 4 else None
 
+    def alt_text(self, state) -> str:
+        k, name = state["digit"], state["layer"]
+        out = self.feature_maps(k, name)
+        shape = "×".join(str(s) for s in out.shape)
+        truth = f" (label {self.labels[k]})" if self.labels else ""
+        what = "the input image" if name == "input" else f"the output of layer {name}, {shape}"
+        filters = "" if self.filters(name) is None else f", and the learned filters of {name}"
+        return f"Digit #{k}{truth}, predicted {self.predictions[k]}: {what}{filters}."
+
     def render_state(self, state) -> str:
         k, name = state["digit"], state["layer"]
         out = self.feature_maps(k, name)
@@ -105,9 +110,9 @@ class InsideLeNet(Explorer):
         pred = self.predictions[k]
         truth = f", label {self.labels[k]}" if self.labels else ""
         parts = ['<div class="cx-row">',
-                 f'<div class="cx-fig"><img src="{_png(img, float(img.min()), float(img.max()), "gray")}" '
-                 f'width="{3 * img.shape[1]}" alt="digit">input {img.shape[0]}×{img.shape[1]}<br>'
-                 f"predicted {pred}{esc(truth)}</div>"]
+                 picture(png_uri(img, float(img.min()), float(img.max()), "gray"), 3 * img.shape[1],
+                         f"input {img.shape[0]}×{img.shape[1]}", f"predicted {pred}{truth}",
+                         alt=f"digit #{k}, input {img.shape[0]}×{img.shape[1]}")]
         if out.ndim == 3 and out.shape[1] * out.shape[2] > 1:
             C, h, w = out.shape
             cols = min(C, 8)
@@ -115,12 +120,17 @@ class InsideLeNet(Explorer):
             lo = 0.0 if out.min() >= 0 else -m
             scale = max(2, 84 // max(h, w))
             tile = mosaic(out, cols)
-            parts.append(f'<div class="cx-fig"><img src="{_png(tile, lo, m, "viridis" if lo == 0 else "RdBu_r")}" '
-                         f'width="{tile.shape[1] * scale}" alt="feature maps">{esc(name)}: {C} maps {h}×{w} '
-                         f"(range {fmt(float(out.min()), 2)} … {fmt(float(out.max()), 2)})</div>")
+            parts.append(picture(png_uri(tile, lo, m, "viridis" if lo == 0 else "RdBu_r"), tile.shape[1] * scale,
+                                 f"{name}: {C} maps {h}×{w} "
+                                 f"(range {fmt(float(out.min()), 2)} … {fmt(float(out.max()), 2)})"))
         else:
             vec = out.ravel()
-            parts.append(self._bars(vec, name, highlight=pred if name == self.layer_names[-1] else None))
+            last = name == self.layer_names[-1]
+            bars = Bars([(vec, "#57606a")], labels=list(range(len(vec))) if len(vec) <= 10 else None,
+                        bar=max(3, min(30, 420 // len(vec))), gap=1, height=90, highlight=pred if last else None,
+                        value_labels=len(vec) <= 10, caption=f"{name}: {len(vec)} values"
+                        + (" (class outputs; orange = the prediction)" if last else ""))
+            parts.append(svg(bars))
         w = self.filters(name)
         if w is not None:
             N, D = min(w.shape[0], 16), min(w.shape[1], 16)
@@ -135,32 +145,11 @@ class InsideLeNet(Explorer):
             scale = max(2, min(8, 480 // grid.shape[1]))
             shown = f"first {N} of {w.shape[0]} filters, first {D} of {w.shape[1]} input maps" \
                 if (N, D) != w.shape[:2] else f"{N} filters × {D} input map{'s' if D > 1 else ''}"
-            parts.append(f'<div class="cx-fig"><img src="{_png(grid, -wm, wm, "RdBu_r")}" width="{grid.shape[1] * scale}" '
-                         f'alt="filters">filters of {esc(name)}: columns = output maps, rows = input maps<br>'
-                         f"({shown}, {F}×{F}; red +, blue −)</div>")
+            parts.append(picture(png_uri(grid, -wm, wm, "RdBu_r"), grid.shape[1] * scale,
+                                 f"filters of {name}: columns = output maps, rows = input maps",
+                                 f"({shown}, {F}×{F}; red +, blue −)"))
         parts.append("</div>")
         shape = "×".join(str(s) for s in out.shape)
         note = "" if self.trained else " (untrained model: random filters; pass the trained one)"
         parts.append(f'<div class="cx-note">{esc(name)} output: {shape} for this digit.{esc(note)}</div>')
         return "\n".join(parts)
-
-    def _bars(self, vec, name, highlight=None) -> str:
-        n = len(vec)
-        svg = Svg()
-        bw = max(3, min(30, 420 // n))
-        H = 90
-        m = float(np.abs(vec).max()) or 1.0
-        base = H / 2 if vec.min() < 0 else H
-        bars = []
-        for i, v in enumerate(vec):
-            h = (H / 2 if vec.min() < 0 else H) * abs(v) / m
-            y = base - h if v >= 0 else base
-            fill = "#e85d04" if i == highlight else "#57606a"
-            bars.append(f'<rect x="{i * bw}" y="{y + 16:.1f}" width="{bw - 1}" height="{h:.1f}" fill="{fill}"/>')
-            if n <= 10:
-                bars.append(f'<text class="cx-lab" x="{i * bw + bw // 2}" y="{H + 30}" text-anchor="middle">{i}</text>'
-                            f'<text class="cx-small" x="{i * bw + bw // 2}" y="{12}" text-anchor="middle">{fmt(v, 1)}</text>')
-        svg.raw("".join(bars), n * bw, H + 34)
-        svg.text(0, H + 46, f"{name}: {n} values" + (" (class outputs; orange = the prediction)" if highlight is not None else ""),
-                 "cx-lab")
-        return svg.render()

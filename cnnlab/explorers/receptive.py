@@ -1,14 +1,14 @@
-"""Explorer 3: participation counts and receptive fields (Lecture §2.5, §2.9, §3.6)."""
+"""Explorers 3a and 3b: participation counts, and receptive fields through a stack (Lecture §2.5, §2.9, §3.6)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ..arithmetic import conv_output_size, participation_counts, receptive_field
-from .base import Control, Explorer, choices
-from .draw import CELL, Svg, esc, fmt, heat
+from .base import Control, Explorer, check_int, choices
+from .draw import CELL, Grid, Row, esc, fmt, heat, svg
 
-__all__ = ["ReceptiveField", "STACKS"]
+__all__ = ["ParticipationCounts", "ReceptiveField", "STACKS"]
 
 #: (label, input size, layers as (kind, F, S, P)) of the stack view.
 STACKS = (
@@ -21,61 +21,124 @@ STACKS = (
 )
 
 
-class ReceptiveField(Explorer):
-    """Participation counts (Lecture §2.9) or the receptive field through a stack (§2.5, §3.6).
+class ParticipationCounts(Explorer):
+    """How often each input pixel takes part in a convolution (Lecture §2.9).
 
-    ``view="counts"``: choose L, F, S, P; the L×L map of
-    :func:`cnnlab.arithmetic.participation_counts` (how many filter positions
-    use each input pixel = how many terms its gradient sums), coloured by count.
-    A combination that :func:`~cnnlab.arithmetic.conv_output_size` rejects is
-    shown with its message and the floored counts the kernels would use.
-
-    ``view="stack"``: choose a conv/pool stack; step over the units of its last
-    layer: the region each unit sees is marked in every layer down to the input,
-    with size, jump and start per layer from :func:`cnnlab.arithmetic.receptive_field`.
+    Choose L, F, S, P; the L×L map of :func:`cnnlab.arithmetic.participation_counts`
+    (how many filter positions use each input pixel = how many terms its
+    gradient sums), coloured by count. A combination that
+    :func:`~cnnlab.arithmetic.conv_output_size` rejects is shown with its
+    message and the floored counts the kernels would use.
 
     Parameters
     ----------
-    view : {"counts", "stack"}, default "counts"
     sizes, filters, strides, paddings : sequences of int
-        Choices of L, F, S, P (view "counts"); defaults (4, 5, 6, 7, 8), (2, 3, 5), (1, 2), (0, 1).
-    stacks : sequence of (label, input size, layers), default :data:`STACKS`
-        The stacks of view "stack"; ``layers`` as for ``receptive_field``.
+        Choices of L, F, S, P; defaults (4, 5, 6, 7, 8), (2, 3, 5), (1, 2), (0, 1)
+        (sizes and filters ints in 1…16, strides in 1…16, paddings in 0…8).
 
-    Controls: L, F, S, P (counts) or stack (stack, with the stepper "output unit").
+    Controls: L, F, S, P. No stepper.
     """
 
-    def __init__(self, view="counts", sizes=(4, 5, 6, 7, 8), filters=(2, 3, 5), strides=(1, 2), paddings=(0, 1),
-                 stacks=STACKS):
-        if view not in ("counts", "stack"):
-            raise ValueError(f"view must be 'counts' or 'stack'; got {view!r}")
-        self.view = view
-        if view == "counts":
-            self.title = "Participation counts (Lecture 2.9)"
-            self.controls = (
-                choices("L", "input size L", sizes, 6 if 6 in sizes else None),
-                choices("F", "filter F", filters, 3 if 3 in filters else None),
-                choices("S", "stride S", strides),
-                choices("P", "padding P", paddings),
-            )
-            self.stepper = None
+    title = "Participation counts (Lecture 2.9)"
+
+    def __init__(self, sizes=(4, 5, 6, 7, 8), filters=(2, 3, 5), strides=(1, 2), paddings=(0, 1)):
+        self.controls = (
+            choices("L", "input size L", sizes, 6 if 6 in sizes else None, arg="sizes", lo=1, hi=16),
+            choices("F", "filter F", filters, 3 if 3 in filters else None, arg="filters", lo=1, hi=16),
+            choices("S", "stride S", strides, arg="strides", lo=1, hi=16),
+            choices("P", "padding P", paddings, arg="paddings", lo=0, hi=8),
+        )
+        self._data: dict = {}
+
+    def data(self, state) -> dict:
+        """L' (or the ValueError of conv_output_size) and the counts (None when the filter does not fit)."""
+        key = (state["L"], state["F"], state["S"], state["P"])
+        if key not in self._data:
+            try:
+                Lo = conv_output_size(*key)
+            except ValueError as err:
+                Lo = err
+            try:
+                counts = participation_counts(key[0], key[0], *key[1:])
+            except ValueError:  # the filter does not fit at all: nothing to count
+                counts = None
+            self._data[key] = {"Lo": Lo, "counts": counts}
+        return self._data[key]
+
+    def alt_text(self, state) -> str:
+        L, F, S, P = state["L"], state["F"], state["S"], state["P"]
+        d = self.data(state)
+        if d["counts"] is None:
+            return f"Input {L}×{L}, filter {F}×{F}, stride {S}, padding {P}: the filter does not fit; nothing to count."
+        c = d["counts"]
+        valid = "" if not isinstance(d["Lo"], Exception) else " (not a valid size: floored as the kernels do)"
+        return (f"Participation counts of a {L}×{L} input, F={F}, S={S}, P={P}{valid}: "
+                f"from {int(c.min())} to {int(c.max())}, corner pixel {int(c[0, 0])}, sum {int(c.sum())}.")
+
+    def render_state(self, state) -> str:
+        L, F, S, P = state["L"], state["F"], state["S"], state["P"]
+        d = self.data(state)
+        lines = []
+        if isinstance(d["Lo"], Exception):
+            lines.append(f'<div class="cx-error">ValueError: {esc(str(d["Lo"]))}</div>')
+            if d["counts"] is None:
+                return lines[0]
+            lines.append('<div class="cx-note">Drawn as the kernels floor it: pixels the filter never reaches count 0.</div>')
         else:
-            self.title = "Receptive field through a stack of layers (Lecture 2.5, 3.6)"
-            self.stacks = tuple(stacks)
-            self._maps = []
-            for label, n, layers in self.stacks:
-                sizes_ = [n]
-                for kind, F, S, P in layers:
-                    sizes_.append(conv_output_size(sizes_[-1], F, S, P))  # a bad stack raises here
-                self._maps.append(sizes_)
-            self.controls = (Control("stack", "stack", tuple((s[0], k) for k, s in enumerate(self.stacks)), 1),)
-            self.stepper = "output unit"
-            self.playable = True
-            self.play_interval_ms = 500
+            Lo = d["Lo"]
+            lines.append(f'<div class="cx-formula">L\' = ({L} − {F} + 2·{P})/{S} + 1 = {Lo}: {Lo * Lo} filter '
+                         f"positions × {F * F} taps</div>")
+        counts = d["counts"]
+        vmax = float(counts.max()) or 1.0
+        grid = Grid(counts, caption=f"participation counts, {L}×{L} input, F={F}, S={S}, P={P}",
+                    fills=[[heat(v, vmax) for v in row] for row in counts])
+        lines.insert(0, svg(grid))
+        lines.append(f'<div class="cx-formula">Σ counts = {int(counts.sum())}; max {int(counts.max())}, '
+                     f"min {int(counts.min())}</div>")
+        lines.append('<div class="cx-note">Each number says how often that input pixel took part in the forward pass, '
+                     "so how many δ·w terms its gradient ∂E/∂x sums (Lecture 2.9, 3.8). "
+                     "Border pixels take part less often unless padded.</div>")
+        return "\n".join(lines)
+
+
+class ReceptiveField(Explorer):
+    """The receptive field of a unit through a stack of layers (Lecture §2.5, §3.6).
+
+    Choose a conv/pool stack; step over the units of its last layer: the
+    region each unit sees is marked in every layer down to the input, with
+    size, jump and start per layer from :func:`cnnlab.arithmetic.receptive_field`.
+
+    Parameters
+    ----------
+    stacks : sequence of (label, input size, layers), default :data:`STACKS`
+        ``layers`` as for ``receptive_field``: (kind, F, S, P) each.
+    stack : int, default 1
+        Index of the stack shown first.
+
+    Controls: stack; stepper: output unit (with play).
+    """
+
+    title = "Receptive field through a stack of layers (Lecture 2.5, 3.6)"
+    stepper = "output unit"
+    playable = True
+    play_interval_ms = 500
+
+    def __init__(self, stacks=STACKS, stack=1):
+        self.stacks = tuple(stacks)
+        if not self.stacks:
+            raise ValueError("stacks: give at least one (label, input size, layers)")
+        check_int("stack", stack, 0, len(self.stacks) - 1)
+        self._maps = []
+        for label, n, layers in self.stacks:
+            if not layers:
+                raise ValueError(f"stacks: {label!r} has no layers")
+            sizes = [n]
+            for kind, F, S, P in layers:
+                sizes.append(conv_output_size(sizes[-1], F, S, P))  # a bad stack raises the teaching message
+            self._maps.append(sizes)
+        self.controls = (Control("stack", "stack", tuple((s[0], k) for k, s in enumerate(self.stacks)), stack),)
 
     def n_steps(self, state) -> int:
-        if self.view == "counts":
-            return 1
         return self._maps[state["stack"]][-1] ** 2
 
     def map_sizes(self, k: int) -> list[int]:
@@ -98,59 +161,34 @@ class ReceptiveField(Explorer):
 
         return span(i), span(j)
 
+    def alt_text(self, state) -> str:
+        k, unit = state["stack"], state["step"]
+        n_out = self._maps[k][-1]
+        i, j = divmod(unit, n_out)
+        (r0, r1), (c0, c1) = self.region(k, unit, 0)
+        size = receptive_field(self.stacks[k][2])[-1].size
+        return (f"Unit ({i},{j}) of the last {n_out}×{n_out} map sees input rows {r0}–{r1}, columns {c0}–{c1}: "
+                f"a {size}×{size} receptive field, marked in every layer.")
+
     def render_state(self, state) -> str:
-        return self._render_counts(state) if self.view == "counts" else self._render_stack(state)
-
-    def _render_counts(self, state) -> str:
-        L, F, S, P = state["L"], state["F"], state["S"], state["P"]
-        lines = []
-        try:
-            Lo = conv_output_size(L, F, S, P)
-            lines.append(f'<div class="cx-formula">L\' = ({L} − {F} + 2·{P})/{S} + 1 = {Lo}: {Lo * Lo} filter '
-                         f"positions × {F * F} taps</div>")
-        except ValueError as err:
-            Lo = None
-            lines.append(f'<div class="cx-error">ValueError: {esc(str(err))}</div>')
-            lines.append('<div class="cx-note">Drawn as the kernels floor it: pixels the filter never reaches count 0.</div>')
-        try:
-            counts = participation_counts(L, L, F, S, P)
-        except ValueError:  # the filter does not fit at all: nothing to count
-            return "\n".join(lines[:1])
-        vmax = float(counts.max()) or 1.0
-        svg = Svg()
-        svg.grid(0, 0, counts, caption=f"participation counts, {L}×{L} input, F={F}, S={S}, P={P}",
-                 fills=[[heat(v, vmax) for v in row] for row in counts])
-        total = int(counts.sum())
-        lines.append(f'<div class="cx-formula">Σ counts = {total}; max {int(counts.max())}, min {int(counts.min())}</div>')
-        lines.append('<div class="cx-note">Each number says how often that input pixel took part in the forward pass, '
-                     "so how many δ·w terms its gradient ∂E/∂x sums (Lecture 2.9, 3.8). "
-                     "Border pixels take part less often unless padded.</div>")
-        return svg.render() + "\n" + "\n".join(lines)
-
-    def _render_stack(self, state) -> str:
         k, unit = state["stack"], state["step"]
         label, n_in, layers = self.stacks[k]
         maps = self._maps[k]
         recs = receptive_field(layers)
-        svg = Svg()
-        x = 0
         names = ["input"] + [f"{kind} {F}×{F}" + (f" S{S}" if S > 1 else "") + (f" P{P}" if P else "")
                              for kind, F, S, P in layers]
-        notes = []
+        notes, panels = [], []
         for layer, n in enumerate(maps):
             cell = max(6, min(CELL, 190 // n))
-            cap = f"{names[layer]}: {n}×{n}"
-            gx, gy = svg.grid(x, 0, np.zeros((n, n)), cell=cell, caption=cap, text=False)
+            grid = Grid(np.zeros((n, n)), cell=cell, caption=f"{names[layer]}: {n}×{n}", text=False)
             (r0, r1), (c0, c1) = self.region(k, unit, layer)
             cr0, cr1, cc0, cc1 = max(r0, 0), min(r1, n - 1), max(c0, 0), min(c1, n - 1)
-            cls = "cx-out" if layer == len(maps) - 1 else "cx-win"
-            svg.box(gx + cc0 * cell, gy + cr0 * cell, (cc1 - cc0 + 1) * cell, (cr1 - cr0 + 1) * cell, cls)
+            grid.mark(cr0, cc0, cr1 - cr0 + 1, cc1 - cc0 + 1, "cx-out" if layer == len(maps) - 1 else "cx-win")
             if (r0, c0) != (cr0, cc0) or (r1, c1) != (cr1, cc1):
                 notes.append(names[layer])
-            x = gx + max(n * cell, 7 * len(cap)) + 24
+            panels.append(grid)
         (r0, r1), (c0, c1) = self.region(k, unit, 0)
-        n_out = maps[-1]
-        i, j = divmod(unit, n_out)
+        i, j = divmod(unit, maps[-1])
         rows = "".join(
             f"<tr><td>{esc(names[t + 1])}</td><td>{maps[t + 1]}×{maps[t + 1]}</td>"
             f"<td>{r.size}×{r.size}</td><td>{r.jump}</td><td>{fmt(r.start)}</td></tr>"
@@ -159,8 +197,9 @@ class ReceptiveField(Explorer):
         table = ('<table class="cx-table"><tr><th>layer</th><th>output</th><th>receptive field</th>'
                  f"<th>jump</th><th>start</th></tr>{rows}</table>")
         lines = [
-            f'<div class="cx-formula">unit ({i},{j}) of the last layer sees input rows {fmt(r0)}…{fmt(r1)}, columns {fmt(c0)}…{fmt(c1)}: '
-            f"{recs[-1].size}×{recs[-1].size} pixels</div>",
+            svg(Row(*panels)),
+            f'<div class="cx-formula">unit ({i},{j}) of the last layer sees input rows {fmt(r0)}…{fmt(r1)}, '
+            f"columns {fmt(c0)}…{fmt(c1)}: {recs[-1].size}×{recs[-1].size} pixels</div>",
         ]
         if notes:
             lines.append(f'<div class="cx-note">The region reaches past the border into the zero padding in: '
@@ -168,4 +207,4 @@ class ReceptiveField(Explorer):
         lines.append(table)
         lines.append('<div class="cx-note">size_l = size_{l−1} + (F_l − 1)·jump_{l−1}, jump_l = jump_{l−1}·S_l: '
                      "after a 2×2 pooling each later convolution sees twice the region (Lecture 3.6).</div>")
-        return svg.render() + "\n" + "\n".join(lines)
+        return "\n".join(lines)

@@ -7,8 +7,9 @@ import numpy as np
 from ..arithmetic import conv_as_matrix, conv_output_size
 from ..conv import conv2d_backward, conv2d_forward
 from ..conv_textbook import dilate_sensitivity, full_convolution, rotate180
-from .base import Control, Explorer
-from .draw import CELL, Svg, esc, fmt, pfmt
+from .base import Control, Explorer, check_int
+from .draw import Column, Grid, Row, esc, fmt, pfmt, svg
+from .sliding import LECTURE_IMAGE
 
 __all__ = ["SensitivityMap", "CASES"]
 
@@ -66,7 +67,11 @@ class SensitivityMap(Explorer):
 
     def __init__(self, cases=CASES, seed=0):
         self.cases = tuple(cases)
+        if not self.cases:
+            raise ValueError("cases: give at least one (label, H, F, S)")
         for label, H, F, S in self.cases:
+            for name, v in (("H", H), ("F", F), ("S", S)):
+                check_int(f"cases: {name} of case {label!r}", v, 1, 12)
             conv_output_size(H, F, S, 0)  # raises the teaching message for a bad case
         self.seed = int(seed)
         self.controls = (
@@ -76,14 +81,16 @@ class SensitivityMap(Explorer):
         self._data = {k: self._make(k) for k in range(len(self.cases))}
 
     def _make(self, k):
-        from .sliding import LECTURE_IMAGE
-
         _, H, F, S = self.cases[k]
         rng = np.random.default_rng(self.seed * 100 + k)
         a = LECTURE_IMAGE.copy() if H == 5 else rng.integers(0, 4, (H, H)).astype(float)
         w = rng.integers(-1, 4, (F, F)).astype(float)
-        while np.array_equal(w, rotate180(w)):  # keep the rotation visible
+        for _ in range(20):  # keep the rotation visible: draw again a bounded number of times
+            if F == 1 or not np.array_equal(w, rotate180(w)):  # a 1×1 filter is its own rotation
+                break
             w = rng.integers(-1, 4, (F, F)).astype(float)
+        else:
+            w[0, 0] += 1  # w[0,0] and w[F−1,F−1] now differ: not symmetric under the rotation
         Ho = conv_output_size(H, F, S, 0)
         delta = rng.integers(-2, 4, (Ho, Ho)).astype(float)
         _, cache = conv2d_forward(a[None, None], w[None, None], np.zeros(1), stride=S)
@@ -127,48 +134,50 @@ class SensitivityMap(Explorer):
         return f"∂E/∂w{_sub(m, n)} = " + " + ".join(f"δ{_sub(*p)}·a{_sub(*uv)}" for p, uv in terms)
 
     # -- drawing -------------------------------------------------------------------------------------
+    def alt_text(self, state) -> str:
+        d = self._data[state["case"]]
+        if state["view"] == "input":
+            i, j = divmod(state["step"], d["H"])
+            n = len(self.input_terms(state["case"], i, j))
+            return (f"Cell a{_sub(i, j)} of the {d['H']}×{d['H']} layer l−1: {n} δ·w term{'s' if n != 1 else ''} "
+                    f"reach it, ∂E/∂a{_sub(i, j)} = {fmt(d['dx'][i, j])}, the same as the full convolution of the "
+                    f"padded δ with the filter rotated 180°.")
+        m, n = divmod(state["step"], d["F"])
+        k = len(self.weight_terms(state["case"], m, n))
+        return (f"Weight w{_sub(m, n)} of the {d['F']}×{d['F']} filter met {k} input cells; "
+                f"∂E/∂w{_sub(m, n)} = {fmt(d['dw'][m, n])}.")
+
     def render_state(self, state) -> str:
         d = self._data[state["case"]]
         return self._render_input(d, state) if state["view"] == "input" else self._render_weight(d, state)
 
     def _render_input(self, d, state) -> str:
-        H, F, S, Ho = d["H"], d["F"], d["S"], d["Ho"]
+        H, F, S = d["H"], d["F"], d["S"]
         i, j = divmod(state["step"], H)
         terms = self.input_terms(state["case"], i, j)
-        svg = Svg()
-        x0 = 0
-        ax, ay = svg.grid(x0, 0, d["a"], caption="layer l−1: a")
-        svg.box(ax + j * CELL, ay + i * CELL, CELL, CELL, "cx-sel")
-        x0 += H * CELL + 24
-        wx, wy = svg.grid(x0, 0, d["w"], caption="filter w")
-        svg.cells(wx, wy, [mn for _, mn in terms], cls="cx-win")
-        x0 += max(F * CELL, 70) + 24
-        dx_, dy_ = svg.grid(x0, 0, d["delta"], caption="δˡ")
-        svg.cells(dx_, dy_, [p for p, _ in terms], cls="cx-out")
+        a = Grid(d["a"], caption="layer l−1: a").mark(i, j, cls="cx-sel")
+        w = Grid(d["w"], caption="filter w", min_width=70).mark_cells([mn for _, mn in terms], cls="cx-win")
+        delta = Grid(d["delta"], caption="δˡ").mark_cells([p for p, _ in terms], cls="cx-out")
         # the full convolution: dilated δ, zero-padded by F − 1, with the rotated filter
-        y1 = max(H, F, Ho) * CELL + 34
         dil = d["dil"]
         padded = np.pad(dil, F - 1)
         mask = np.pad(np.zeros_like(dil, dtype=bool), F - 1, constant_values=True)
-        cap = "δˡ dilated, padded by F−1" if S > 1 else "δˡ padded by F−1"
-        px, py = svg.grid(0, y1, padded, pad_mask=mask, caption=cap)
+        p = Grid(padded, pad_mask=mask, caption="δˡ dilated, padded by F−1" if S > 1 else "δˡ padded by F−1")
         if S > 1:  # mark the inserted zeros
-            svg.cells(px, py, [(u + F - 1, v + F - 1) for u in range(dil.shape[0]) for v in range(dil.shape[1])
-                               if u % S or v % S], cls="cx-dim")
-        svg.box(px + j * CELL, py + i * CELL, F * CELL, F * CELL, "cx-win")
-        x1 = max(padded.shape[1] * CELL, 8 * len(cap)) + 24
-        rx, ry = svg.grid(x1, y1, d["rot"], caption="w rotated 180°")
-        x1 += max(F * CELL, 110) + 24
-        fx, fy = svg.grid(x1, y1, d["full"], caption="full conv = ∂E/∂a")
-        svg.box(fx + j * CELL, fy + i * CELL, CELL, CELL, "cx-sel")
+            p.mark_cells([(u + F - 1, v + F - 1) for u in range(dil.shape[0]) for v in range(dil.shape[1])
+                          if u % S or v % S], cls="cx-dim")
+        p.mark(i, j, F, F, "cx-win")
+        rot = Grid(d["rot"], caption="w rotated 180°", min_width=110)
+        full = Grid(d["full"], caption="full conv = ∂E/∂a").mark(i, j, cls="cx-sel")
+        drawing = Column(Row(a, w, delta), Row(p, rot, full), gap=14)
         win = padded[i:i + F, j:j + F]
         nums = " + ".join(f"{pfmt(v)}·{pfmt(r)}" for v, r in zip(win.ravel(), d["rot"].ravel()))
-        value = d["full"][i, j]
         sym_num = " + ".join(f"{pfmt(d['delta'][p])}·{pfmt(d['w'][mn])}" for p, mn in terms) or "0"
         lines = [
+            svg(drawing),
             f'<div class="cx-formula">{esc(self.formula(state))}</div>',
             f'<div class="cx-formula">         = {esc(sym_num)} = {esc(fmt(d["dx"][i, j]))}   (conv2d_backward)</div>',
-            f'<div class="cx-formula">full convolution at ({i + 1},{j + 1}): {esc(nums)} = {esc(fmt(value))}</div>',
+            f'<div class="cx-formula">full convolution at ({i + 1},{j + 1}): {esc(nums)} = {esc(fmt(d["full"][i, j]))}</div>',
             f'<div class="cx-note">{len(terms)} term{"s" if len(terms) != 1 else ""}: a{_sub(i, j)} took part in '
             f'{len(terms)} output{"s" if len(terms) != 1 else ""} in the forward pass (its participation count). '
             "Multiply by f′(netˡ⁻¹) to get δˡ⁻¹ (Lecture 3.8).</div>",
@@ -176,28 +185,22 @@ class SensitivityMap(Explorer):
         if S > 1:
             lines.append(f'<div class="cx-note">Stride {S}: the zeros inserted between the δ values (grey) restore the '
                          "map a stride-1 scan would have had; the skipped positions do not affect E (Lecture 3.9).</div>")
-        return svg.render() + "\n" + "\n".join(lines)
+        return "\n".join(lines)
 
     def _render_weight(self, d, state) -> str:
-        F, S = d["F"], d["S"]
+        F, S, dil = d["F"], d["S"], d["dil"]
         m, n = divmod(state["step"], F)
         terms = self.weight_terms(state["case"], m, n)
-        svg = Svg()
-        ax, ay = svg.grid(0, 0, d["a"], caption="layer l−1: a")
-        svg.cells(ax, ay, [uv for _, uv in terms], cls="cx-sel")
-        svg.box(ax + n * CELL, ay + m * CELL, ((d["dil"].shape[1] - 1) + 1) * CELL,
-                ((d["dil"].shape[0] - 1) + 1) * CELL, "cx-win")
-        x0 = d["H"] * CELL + 24
-        dx_, dy_ = svg.grid(x0, 0, d["dil"] if S > 1 else d["delta"],
-                            caption="δˡ dilated" if S > 1 else "δˡ")
+        a = Grid(d["a"], caption="layer l−1: a").mark_cells([uv for _, uv in terms], cls="cx-sel")
+        a.mark(m, n, dil.shape[0], dil.shape[1], "cx-win")
+        delta = Grid(dil if S > 1 else d["delta"], caption="δˡ dilated" if S > 1 else "δˡ", min_width=90)
         if S > 1:
-            svg.cells(dx_, dy_, [(u, v) for u in range(d["dil"].shape[0]) for v in range(d["dil"].shape[1])
-                                 if u % S or v % S], cls="cx-dim")
-        x0 += max(d["dil"].shape[1] * CELL, 90) + 24
-        gx, gy = svg.grid(x0, 0, d["dw"], caption="∂E/∂w")
-        svg.box(gx + n * CELL, gy + m * CELL, CELL, CELL, "cx-out")
+            delta.mark_cells([(u, v) for u in range(dil.shape[0]) for v in range(dil.shape[1])
+                              if u % S or v % S], cls="cx-dim")
+        grad = Grid(d["dw"], caption="∂E/∂w").mark(m, n, cls="cx-out")
         nums = " + ".join(f"{pfmt(d['delta'][p])}·{pfmt(d['a'][uv])}" for p, uv in terms)
         lines = [
+            svg(Row(a, delta, grad)),
             f'<div class="cx-formula">{esc(self.formula(state))}</div>',
             f'<div class="cx-formula">         = {esc(nums)} = {esc(fmt(d["dw"][m, n]))}   (conv2d_backward)</div>',
             f'<div class="cx-formula">∂E/∂w_b = Σ δ = {esc(" + ".join(pfmt(v) for v in d["delta"].ravel()))} = '
@@ -206,4 +209,4 @@ class SensitivityMap(Explorer):
             "so its gradient sums those products: the input correlated with δ"
             + (" after the zeros are inserted (Lecture 3.13)." if S > 1 else " (Lecture 3.13).") + "</div>",
         ]
-        return svg.render() + "\n" + "\n".join(lines)
+        return "\n".join(lines)

@@ -7,7 +7,7 @@ import numpy as np
 from ..arithmetic import conv_output_size
 from ..conv import conv2d_naive
 from .base import Explorer, choices
-from .draw import CELL, Svg, esc, fmt, pfmt
+from .draw import Grid, Row, esc, fmt, pfmt, svg
 
 __all__ = ["SlidingFilter", "LECTURE_IMAGE", "LECTURE_FILTER"]
 
@@ -42,10 +42,10 @@ class SlidingFilter(Explorer):
         Choices of the stride S.
     paddings : sequence of int, default (0, 1)
         Choices of the zero padding P. (Each added choice multiplies the number
-        of pre-rendered states: ``paddings=(0, 1, 2)`` makes the static HTML
-        about 0.8 MB instead of 0.4 MB.)
+        of pre-rendered states.)
     L, F, S, P : int, default 5, 3, 1, 0
-        The initial choice (must be among the choices above).
+        The initial choice (must be among the choices above; sizes and filters
+        are ints in 1…16, strides in 1…16, paddings in 0…8).
     seed : int, default 0
         Seed of the 0/1 images (L ≠ 5) and the small integer filters (F ≠ 3).
 
@@ -59,12 +59,13 @@ class SlidingFilter(Explorer):
     def __init__(self, sizes=(3, 4, 5, 6, 7), filters=(1, 2, 3), strides=(1, 2, 3), paddings=(0, 1),
                  L=5, F=3, S=1, P=0, seed=0):
         self.controls = (
-            choices("L", "input size L", sizes, L),
-            choices("F", "filter F", filters, F),
-            choices("S", "stride S", strides, S),
-            choices("P", "padding P", paddings, P),
+            choices("L", "input size L", sizes, L, arg="sizes", lo=1, hi=16),
+            choices("F", "filter F", filters, F, arg="filters", lo=1, hi=16),
+            choices("S", "stride S", strides, S, arg="strides", lo=1, hi=16),
+            choices("P", "padding P", paddings, P, arg="paddings", lo=0, hi=8),
         )
         self.seed = int(seed)
+        self._data: dict = {}
 
     # -- data ---------------------------------------------------------------------
     def image(self, L: int) -> np.ndarray:
@@ -74,13 +75,17 @@ class SlidingFilter(Explorer):
         return np.random.default_rng(self.seed * 1000 + L).integers(0, 2, (L, L)).astype(float)
 
     def filter(self, F: int) -> np.ndarray:
-        """The F×F filter: the lecture's 3×3 filter for F=3, else seeded integers in −1…2."""
+        """The F×F filter: the lecture's 3×3 filter for F=3, else seeded integers in −1…2 (never all zero)."""
         if F == 3:
             return LECTURE_FILTER.copy()
         rng = np.random.default_rng(self.seed * 1000 + 100 + F)
         w = rng.integers(-1, 3, (F, F))
-        while not w.any():  # an all-zero filter would teach nothing
+        for _ in range(20):  # an all-zero filter would teach nothing: draw again, a bounded number of times
+            if w.any():
+                break
             w = rng.integers(-1, 3, (F, F))
+        else:
+            w[0, 0] = 1
         return w.astype(float)
 
     def output_size(self, state):
@@ -91,50 +96,69 @@ class SlidingFilter(Explorer):
             return err
 
     def output(self, state, stride=None) -> np.ndarray:
+        """The output map of :func:`conv2d_naive` (bias 0) at the state's stride, or at ``stride``."""
         x, w = self.image(state["L"]), self.filter(state["F"])
         S = state["S"] if stride is None else stride
         return conv2d_naive(x[None, None], w[None, None], np.zeros(1), stride=S, padding=state["P"])[0, 0]
 
+    def data(self, state) -> dict:
+        """The numbers of one (L, F, S, P), computed once: x, w, padded x, L' (or its error), output maps."""
+        key = (state["L"], state["F"], state["S"], state["P"])
+        if key not in self._data:
+            L, F, S, P = key
+            x = self.image(L)
+            d = dict(x=x, w=self.filter(F), xp=np.pad(x, P), Lo=self.output_size(state),
+                     mask=np.pad(np.zeros_like(x, dtype=bool), P, constant_values=True))
+            if not isinstance(d["Lo"], Exception):
+                d["out"] = self.output(state)
+                d["full"] = self.output(state, stride=1) if S > 1 else None
+            self._data[key] = d
+        return self._data[key]
+
     def n_steps(self, state) -> int:
-        Lo = self.output_size(state)
+        Lo = self.data(state)["Lo"]
         return 1 if isinstance(Lo, Exception) else Lo * Lo
 
     # -- drawing ------------------------------------------------------------------
+    def alt_text(self, state) -> str:
+        L, F, S, P = state["L"], state["F"], state["S"], state["P"]
+        d = self.data(state)
+        if isinstance(d["Lo"], Exception):
+            return f"Input {L}×{L}, filter {F}×{F}, stride {S}, padding {P}: not a valid output size."
+        Lo = d["Lo"]
+        i, j = divmod(state["step"], Lo)
+        return (f"Position {state['step'] + 1} of {Lo * Lo}: the {F}×{F} window at input rows {i * S}–{i * S + F - 1}, "
+                f"columns {j * S}–{j * S + F - 1} (padded input {L + 2 * P}×{L + 2 * P}) gives output "
+                f"a[{i},{j}] = {fmt(d['out'][i, j])} of the {Lo}×{Lo} output.")
+
     def render_state(self, state) -> str:
         L, F, S, P, step = state["L"], state["F"], state["S"], state["P"], state["step"]
-        x, w = self.image(L), self.filter(F)
-        xp = np.pad(x, P)
-        mask = np.pad(np.zeros_like(x, dtype=bool), P, constant_values=True)
-        Lo = self.output_size(state)
-        svg = Svg()
-        ix, iy = svg.grid(0, 0, xp, pad_mask=mask, caption=f"input {L}×{L}" + (f", padding {P}" if P else ""))
-        fx0 = (L + 2 * P) * CELL + 30
-        fx, fy = svg.grid(fx0, 0, w, caption=f"filter {F}×{F}")
+        d = self.data(state)
+        x, w, xp, Lo = d["x"], d["w"], d["xp"], d["Lo"]
+        image = Grid(xp, pad_mask=d["mask"], caption=f"input {L}×{L}" + (f", padding {P}" if P else ""))
+        filt = Grid(w, caption=f"filter {F}×{F}", min_width=90)
         formula = f"L' = (L − F + 2P)/S + 1 = ({L} − {F} + 2·{P})/{S} + 1"
-        lines = []
         if isinstance(Lo, Exception):
-            lines.append(f'<div class="cx-formula">{esc(formula)} — not a valid size</div>')
-            lines.append(f'<div class="cx-error">ValueError: {esc(str(Lo))}</div>')
-            return svg.render() + "\n" + "\n".join(lines)
-        out = self.output(state)
+            return "\n".join([svg(Row(image, filt)),
+                              f'<div class="cx-formula">{esc(formula)} — not a valid size</div>',
+                              f'<div class="cx-error">ValueError: {esc(str(Lo))}</div>'])
+        out = d["out"]
         i, j = divmod(step, Lo)
-        svg.box(ix + j * S * CELL, iy + i * S * CELL, F * CELL, F * CELL, "cx-win")
-        ox0 = fx0 + max(F * CELL, 90) + 30
-        ox, oy = svg.grid(ox0, 0, out, caption=f"output {Lo}×{Lo}")
-        svg.box(ox + j * CELL, oy + i * CELL, CELL, CELL, "cx-out")
+        image.mark(i * S, j * S, F, F, "cx-win")
+        output = Grid(out, caption=f"output {Lo}×{Lo}", min_width=90).mark(i, j, cls="cx-out")
+        full = None
         if S > 1:
-            full = self.output(state, stride=1)
-            kept = [(a * S, b * S) for a in range(Lo) for b in range(Lo)]
-            sx, sy = svg.grid(ox0 + max(Lo * CELL, 90) + 30, 0, full, caption="stride-1 map")
-            svg.cells(sx, sy, kept, cls="cx-sel")
-            svg.box(sx + j * S * CELL, sy + i * S * CELL, CELL, CELL, "cx-out")
+            full = Grid(d["full"], caption="stride-1 map")
+            full.mark_cells([(a * S, b * S) for a in range(Lo) for b in range(Lo)], cls="cx-sel")
+            full.mark(i * S, j * S, cls="cx-out")
         win = xp[i * S:i * S + F, j * S:j * S + F]
         terms = " + ".join(f"{pfmt(a)}·{pfmt(b)}" for a, b in zip(w.ravel(), win.ravel()))
-        lines.append(f'<div class="cx-formula">{esc(formula)} = {Lo}   → output {Lo}×{Lo}, {Lo * Lo} positions</div>')
-        lines.append(
+        lines = [
+            svg(Row(image, filt, output, full)),
+            f'<div class="cx-formula">{esc(formula)} = {Lo}   → output {Lo}×{Lo}, {Lo * Lo} positions</div>',
             f'<div class="cx-formula">a[{i},{j}] = Σ w[m,n]·x[{i}·{S}+m−{P}, {j}·{S}+n−{P}] + b = '
-            f"{esc(terms)} + 0 = {esc(fmt(out[i, j]))}</div>"
-        )
+            f"{esc(terms)} + 0 = {esc(fmt(out[i, j]))}</div>",
+        ]
         if P:
             lines.append(f'<div class="cx-note">Grey dashed cells: zero padding, P = {P} on each side (Lecture 3.3).</div>')
         if S > 1:
@@ -147,4 +171,4 @@ class SlidingFilter(Explorer):
                 '<div class="cx-note">Lecture 3.9 example: the slide\'s 5×5 image and 3×3 filter, bias 0. '
                 "S=1 gives a 3×3 map; S=2 gives its four corner values.</div>"
             )
-        return svg.render() + "\n" + "\n".join(lines)
+        return "\n".join(lines)

@@ -16,7 +16,7 @@ from ..layers.norm import LRN
 from ..vision import (bar_stimulus, dog_filter, filter_image, gabor_filter, lateral_inhibition,
                       orientation_tuning, staircase)
 from .base import Control, Explorer
-from .draw import Svg, esc, fmt, png_uri
+from .draw import Bars, LineChart, Row, esc, fmt, picture, png_uri, svg, zh
 
 __all__ = ["VisualSystem", "load_image"]
 
@@ -50,13 +50,6 @@ def load_image(name="grace_hopper", step: int = 6) -> np.ndarray:
     raise ValueError(f"image must be 'grace_hopper', 'shapes' or an array; got {name!r}")
 
 
-PANELS = (
-    ("centre–surround cells (DoG)", "dog"),
-    ("oriented cells (Gabor)", "gabor"),
-    ("Hubel–Wiesel experiment: bar orientation", "tuning"),
-    ("lateral inhibition (Mach bands) and LRN", "mach"),
-)
-
 DOG_SIGMAS = (1.0, 1.5, 2.0, 2.5)
 GABOR_THETAS = tuple(22.5 * k for k in range(8))
 BAR_THETAS = tuple(15.0 * k for k in range(12))
@@ -65,10 +58,13 @@ GABOR = {"size": 21, "wavelength": 8.0, "sigma": 3.5, "gamma": 0.6}  # the simpl
 TUNING_THETA = 0.0  # the tuning panel's cell prefers horizontal bars
 BAR = {"width": 3.0, "length": 15.0}  # the tuning panel's bar (21×21 image)
 
-
-def _img(uri, width, label):
-    return (f'<div class="cx-fig"><img src="{uri}" width="{width}" alt="{esc(label)}">'
-            f"{esc(label)}</div>")
+#: The panels: (label, key, the values its stepper runs over).
+PANELS = (
+    ("centre–surround cells (DoG)", "dog", DOG_SIGMAS),
+    ("oriented cells (Gabor)", "gabor", GABOR_THETAS),
+    ("Hubel–Wiesel experiment: bar orientation", "tuning", BAR_THETAS),
+    ("lateral inhibition (Mach bands) and LRN", "mach", STRENGTHS),
+)
 
 
 class VisualSystem(Explorer):
@@ -106,13 +102,15 @@ class VisualSystem(Explorer):
 
     def __init__(self, image="grace_hopper"):
         self.image = load_image(image)
-        self.controls = (Control("panel", "panel", PANELS, 0),)
+        self.controls = (Control("panel", "panel", tuple((label, key) for label, key, _ in PANELS), 0),)
+        self._steps = {key: values for _, key, values in PANELS}
+        self._renderers = {"dog": self._render_dog, "gabor": self._render_gabor, "tuning": self._render_tuning,
+                           "mach": self._render_mach}
         self._image_uri = png_uri(self.image, 0, 1)
         self._tuning = None
 
     def n_steps(self, state) -> int:
-        return {"dog": len(DOG_SIGMAS), "gabor": len(GABOR_THETAS), "tuning": len(BAR_THETAS),
-                "mach": len(STRENGTHS)}[state["panel"]]
+        return len(self._steps[state["panel"]])
 
     def tuning_curve(self) -> np.ndarray:
         """Responses ReLU(Σ w·x) of the horizontal-preferring cell to the 12 bars."""
@@ -120,8 +118,23 @@ class VisualSystem(Explorer):
             self._tuning = orientation_tuning(gabor_filter(TUNING_THETA, **GABOR), BAR_THETAS, **BAR)
         return self._tuning
 
+    def alt_text(self, state) -> str:
+        v = self._steps[state["panel"]][state["step"]]
+        if state["panel"] == "dog":
+            return (f"An ON-centre cell (centre σ = {fmt(v)} px, surround σ = {fmt(2 * v)} px) and its response "
+                    "to the photograph: edges and spots respond, uniform areas stay near zero.")
+        if state["panel"] == "gabor":
+            return (f"A simple cell preferring bars at {fmt(v, 1)}° and its response to the photograph: "
+                    "edges at that orientation respond most.")
+        if state["panel"] == "tuning":
+            return (f"A bar at {fmt(v)}° over a cell that prefers horizontal bars: response "
+                    f"{fmt(self.tuning_curve()[state['step']], 2)}, marked on the tuning curve over 0–180°.")
+        return (f"A luminance staircase seen through cells with surround inhibition k = {fmt(v)}: "
+                + ("the response follows the luminance." if v == 0 else "the response over- and undershoots at each edge.")
+                + f" Beside it, 7 channel activities before and after LRN with α = {fmt(v)}.")
+
     def render_state(self, state) -> str:
-        return getattr(self, f"_render_{state['panel']}")(state["step"])
+        return self._renderers[state["panel"]](state["step"])
 
     def _filtered(self, k, heading, note):
         """Heading, then image | receptive field | response, then a note."""
@@ -134,9 +147,9 @@ class VisualSystem(Explorer):
         return "\n".join([
             f'<div class="cx-formula">{esc(heading)}</div>',
             '<div class="cx-row">',
-            _img(self._image_uri, w * scale, "image"),
-            _img(png_uri(k, -km, km, cmap="RdBu_r"), 120, "receptive field (red +, blue −)"),
-            _img(png_uri(resp, -m, m, cmap="RdBu_r"), w * scale, "response (red +, blue −)"),
+            picture(self._image_uri, w * scale, "image"),
+            picture(png_uri(k, -km, km, cmap="RdBu_r"), 120, "receptive field (red +, blue −)"),
+            picture(png_uri(resp, -m, m, cmap="RdBu_r"), w * scale, "response (red +, blue −)"),
             "</div>",
             f'<div class="cx-note">{note}</div>',
         ])
@@ -154,7 +167,7 @@ class VisualSystem(Explorer):
         t = GABOR_THETAS[step]
         return self._filtered(
             gabor_filter(t, **GABOR), f"simple cell preferring bars at {fmt(t, 1)}° (counter-clockwise from horizontal; "
-                             "Gabor: Gaussian × cosine, wavelength 8 px)",
+                                      "Gabor: Gaussian × cosine, wavelength 8 px)",
             "Hubel &amp; Wiesel (1962): a V1 simple cell answers to an edge or bar of one orientation at one place. "
             "A CNN's first-layer filters learn much the same; the eye itself performs no convolution (Lecture 1.4).")
 
@@ -163,28 +176,15 @@ class VisualSystem(Explorer):
         curve = self.tuning_curve()
         rf = gabor_filter(TUNING_THETA, **GABOR)
         km = float(np.abs(rf).max())
-        svg = Svg()
-        W, H, x0, y0 = 300, 140, 40, 10
-        top = float(curve.max()) or 1.0
-        pts = [(x0 + W * th / 180.0, y0 + H - H * r / top) for th, r in zip(BAR_THETAS, curve)]
-        svg.raw(f'<line class="cx-axis" x1="{x0}" y1="{y0 + H}" x2="{x0 + W}" y2="{y0 + H}"/>'
-                f'<line class="cx-axis" x1="{x0}" y1="{y0}" x2="{x0}" y2="{y0 + H}"/>'
-                + "".join(f'<text class="cx-lab" x="{x0 + W * a / 180}" y="{y0 + H + 14}" text-anchor="middle">{a}°</text>'
-                          for a in (0, 45, 90, 135, 180))
-                + f'<text class="cx-lab" x="{x0 - 4}" y="{y0 + 8}" text-anchor="end">{fmt(top, 1)}</text>'
-                + f'<text class="cx-lab" x="{x0 - 4}" y="{y0 + H}" text-anchor="end">0</text>'
-                + '<polyline class="cx-line" points="' + " ".join(f"{x:.1f},{y:.1f}" for x, y in pts) + '"/>'
-                + "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#57606a"/>' for x, y in pts),
-                x0 + W + 10, y0 + H + 20)
-        x, y = pts[step]
-        svg.raw(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="#e85d04" fill-opacity="0.6" stroke="#e85d04"/>')
-        svg.text(x0 + W / 2, y0 + H + 30, "bar orientation (0° = horizontal)", "cx-lab", "middle")
+        chart = LineChart(BAR_THETAS, [(curve, "cx-line")], width=300, height=140, marker=step, dots=True,
+                          x_ticks=[(a, f"{a}°") for a in (0, 45, 90, 135, 180)], x_range=(0, 180),
+                          caption="bar orientation (0° = horizontal)")
         return "\n".join([
             f'<div class="cx-formula">bar at {fmt(t)}°: response = ReLU(Σ w·x) = {fmt(curve[step], 2)}</div>',
             '<div class="cx-row">',
-            _img(png_uri(bar_stimulus(t, 21, **BAR), 0, 1), 105, "stimulus: bar"),
-            _img(png_uri(rf, -km, km, cmap="RdBu_r"), 105, "the cell's receptive field"),
-            svg.render(),
+            picture(png_uri(bar_stimulus(t, 21, **BAR), 0, 1), 105, "stimulus: bar"),
+            picture(png_uri(rf, -km, km, cmap="RdBu_r"), 105, "the cell's receptive field"),
+            svg(chart),
             "</div>",
             '<div class="cx-note">The simulated Hubel–Wiesel experiment: the cell fires most for the bar along its '
             "receptive field (0°) and hardly at all across it (90°): orientation tuning.</div>",
@@ -203,42 +203,21 @@ class VisualSystem(Explorer):
     def _render_mach(self, step):
         k = STRENGTHS[step]
         lum, resp, acts, lrn = self.mach(k)
-        svg = Svg()
-        W, H, x0, y0 = 360, 120, 10, 10
-
-        def line(vals, style):
-            lo, hi = float(vals.min()), float(vals.max())  # each curve scaled to the box
-            pts = " ".join(f"{x0 + W * i / (len(vals) - 1):.1f},{y0 + 5 + (H - 10) * (hi - v) / ((hi - lo) or 1):.1f}"
-                           for i, v in enumerate(vals))
-            return f'<polyline points="{pts}" fill="none" {style}/>'
-
-        svg.raw(f'<rect x="{x0}" y="{y0}" width="{W}" height="{H}" fill="none" class="cx-axis"/>'
-                + line(lum, 'stroke="#8c959f" stroke-width="2" stroke-dasharray="5 3"'), x0 + W, y0 + H)
-        svg.raw(line(resp, 'stroke="#1f2328" stroke-width="1.5"'))
-        svg.text(x0, y0 + H + 16, "dashed: luminance · solid: cell response (each scaled)", "cx-lab")
-        bx = x0 + W + 50
-        bw = 18
-        top = float(max(acts.max(), lrn.max()))
-        bars = []
-        for c, (a, b) in enumerate(zip(acts, lrn)):
-            xa = bx + c * (2 * bw + 6)
-            ha, hb = H * a / top, H * b / top
-            bars.append(f'<rect x="{xa}" y="{y0 + H - ha:.1f}" width="{bw}" height="{ha:.1f}" fill="#c9d1d9"/>'
-                        f'<rect x="{xa + bw}" y="{y0 + H - hb:.1f}" width="{bw}" height="{hb:.1f}" fill="#e85d04"/>'
-                        f'<text class="cx-lab" x="{xa + bw}" y="{y0 + H + 14}" text-anchor="middle">{c}</text>')
-        svg.raw("".join(bars), bx + 7 * (2 * bw + 6), y0 + H + 16)
-        svg.text(bx, y0 + H + 30, "channel: grey before, orange after LRN", "cx-lab")
+        profiles = LineChart(np.arange(len(lum)), [(lum, "cx-dashed"), (resp, "cx-line")], width=360, height=120,
+                             scale="each", caption="dashed: luminance · solid: cell response (each scaled)")
+        bars = Bars([(acts, "#c9d1d9"), (lrn, "#e85d04")], labels=list(range(len(acts))), height=120,
+                    caption="channel: grey before, orange after LRN")
         img = np.tile(lum, (16, 1))
         return "\n".join([
             f'<div class="cx-formula">inhibition strength k = {fmt(k)} (surround weight); LRN α = {fmt(k)}, '
             f"β = 0.75, k₀ = 1, n = 3: b_c = a_c / (1 + α Σ a²)^0.75</div>",
-            '<div class="cx-row">', _img(png_uri(img, 0, 1), 360, "luminance staircase"), "</div>",
-            svg.render(),
+            '<div class="cx-row">', picture(png_uri(img, 0, 1), 360, "luminance staircase"), "</div>",
+            svg(Row(profiles, bars, gap=40)),
             f'<div class="cx-formula">LRN: channel 2 (the strongest) {fmt(acts[2])} → {fmt(lrn[2], 2)}; '
             f"its neighbour, channel 1: {fmt(acts[1])} → {fmt(lrn[1], 2)}; "
             f"channel 6, far from it: {fmt(acts[6])} → {fmt(lrn[6], 2)}</div>",
             '<div class="cx-note">Mach bands: each uniform step looks lighter at its bright edge and darker at its dark '
-            "edge, because neighbouring cells inhibit each other (lateral inhibition, 侧抑制). With k = 0 the response "
-            "is the luminance itself. Local response normalisation (AlexNet) divides each channel by the activity of "
-            "its neighbouring channels: the same idea across feature maps (Lecture 1.4).</div>",
+            f"edge, because neighbouring cells inhibit each other (lateral inhibition, {zh('侧抑制')}). With k = 0 the "
+            "response is the luminance itself. Local response normalisation (AlexNet) divides each channel by the "
+            "activity of its neighbouring channels: the same idea across feature maps (Lecture 1.4).</div>",
         ])

@@ -1,0 +1,166 @@
+"""Draw a digit: the trained LeNet-5 reads the reader's own drawing in the page.
+
+The view is one piece of HTML with its script (``static/lenet.js`` for the
+forward pass, ``static/digitpad.js`` for the pad): the website shows it without
+a kernel, and a Jupyter cell that displays a :class:`DigitPad` shows the same
+thing. The weights are chapter 5's modern LeNet-5
+(:mod:`cnnlab.playground.weights`), embedded as float16.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..datasets import load_mnist
+from .weights import StoredWeights, load_weights
+
+__all__ = ["DigitPad", "LABELS", "LAYERS", "pack_weights"]
+
+_STATIC = Path(__file__).with_name("static")
+
+#: Every text the pad shows, so that a translation can replace them.
+LABELS = {
+    "title": "Draw a digit — LeNet-5 reads it",
+    "pad": "Drawing pad: draw one digit with the mouse, a pen or a finger",
+    "clear": "Clear",
+    "pick": "…or pick a held-out digit:",
+    "none": "(none)",
+    "digit": "digit {k}: a {label}",
+    "prep": "How the drawing is prepared, as MNIST's digits were",
+    "box": "fitted into 20×20",
+    "centred": "centred in 28×28",
+    "input": "padded to 32×32",
+    "probs": "Class probabilities (softmax of the 10 outputs)",
+    "empty": "Draw a digit (or pick one) to see LeNet-5 read it.",
+    "reads": "LeNet-5 reads: {digit} ({p} %)",
+    "rfHint": "Point at or tap a unit of a map to see its receptive field on the input.",
+    "rf": "{layer} unit ({i}, {j}) sees the {size}×{size} input window at row {top}, column {left}.",
+    "layers": "Every layer's output",
+    "alt_maps": "{n} feature maps of {layer}",
+}
+
+#: (layer, what it is, output shape) as chapter 5's table gives them.
+LAYERS = [("C1", "convolution 5×5, ReLU", (6, 28, 28)),
+          ("S2", "max pooling 2×2", (6, 14, 14)),
+          ("C3", "convolution 5×5, ReLU", (16, 10, 10)),
+          ("S4", "max pooling 2×2", (16, 5, 5)),
+          ("C5", "convolution 5×5, ReLU", (120, 1, 1)),
+          ("F6", "dense, ReLU", (84,))]
+_shown: dict[str, int] = {}
+
+
+def pack_weights(weights: StoredWeights) -> dict:
+    """Float16 arrays -> ``{"data": base64, "arrays": {key: {shape, offset}}}`` for lenet.js."""
+    chunks, arrays, offset = [], {}, 0
+    for key in sorted(weights.arrays):
+        a = np.ascontiguousarray(weights.arrays[key], dtype="<f2")
+        arrays[key] = {"shape": list(a.shape), "offset": offset}
+        chunks.append(a.tobytes())
+        offset += a.size
+    return {"data": base64.b64encode(b"".join(chunks)).decode("ascii"), "arrays": arrays}
+
+
+@lru_cache(maxsize=None)
+def _static_text(name: str) -> str:
+    return (_STATIC / name).read_text(encoding="utf-8")
+
+
+def _held_out_digits(per_class: int):
+    _, _, x_test, y_test = load_mnist(source="bundled")
+    picks = [int(i) for c in range(10) for i in np.flatnonzero(y_test == c)[:per_class]]
+    return x_test[picks], y_test[picks]
+
+
+class DigitPad:
+    """A drawing pad feeding chapter 5's LeNet-5, computed in the page.
+
+    Parameters
+    ----------
+    weights : StoredWeights, optional
+        Default: the shipped ``cnnlab/data/lenet5_modern.npz``.
+    per_class : int
+        Held-out digits per class offered in the "pick a digit" menu (the
+        keyboard-reachable alternative to drawing).
+    labels : dict, optional
+        Replacements for :data:`LABELS` (a translation).
+    """
+
+    def __init__(self, weights: StoredWeights | None = None, per_class: int = 2,
+                 labels: dict | None = None):
+        if not isinstance(per_class, int) or not 1 <= per_class <= 10:
+            raise ValueError(f"per_class must be an integer from 1 to 10; got {per_class!r}")
+        unknown = sorted(set(labels or {}) - set(LABELS))
+        if unknown:
+            raise ValueError(f"labels: unknown keys {unknown}; the keys are {sorted(LABELS)}")
+        self.weights = weights or load_weights()
+        self.labels = {**LABELS, **(labels or {})}
+        self.images, self.classes = _held_out_digits(per_class)
+
+    def _data(self) -> str:
+        data = {"weights": pack_weights(self.weights), "labels": self.labels,
+                "digits": {"images": self.images.reshape(len(self.images), -1).tolist(),
+                           "labels": self.classes.tolist()}}
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return text.replace("</", "<\\/")
+
+    def _layer_html(self, name: str, what: str, shape: tuple) -> str:
+        L, esc = self.labels, html.escape
+        size = "×".join(map(str, shape))
+        head = f"<h4>{esc(name)} · {esc(what)} · {esc(size)}</h4>"
+        alt = esc(L["alt_maps"].format(n=shape[0], layer=name))
+        if len(shape) == 3 and shape[1] > 1:
+            scale = 2 if shape[1] >= 14 else 4 if shape[1] >= 10 else 8
+            px = shape[1] * scale
+            maps = "".join(f'<canvas data-layer="{name}" width="{shape[1]}" height="{shape[2]}" '
+                           f'style="width:{px}px;height:{px}px"></canvas>'
+                           for _ in range(shape[0]))
+            return (f'<div class="dp-layer">{head}<div class="dp-maps" role="img" '
+                    f'aria-label="{alt}">{maps}</div></div>')
+        rows = -(-shape[0] // 12)
+        return (f'<div class="dp-layer">{head}<canvas data-layer="{name}" width="12" '
+                f'height="{rows}" role="img" aria-label="{alt}" '
+                f'style="width:{12 * 14}px;height:{rows * 14}px"></canvas></div>')
+
+    def _repr_html_(self) -> str:
+        L, esc = self.labels, html.escape
+        data = self._data()
+        digest = hashlib.sha1(data.encode()).hexdigest()[:10]
+        _shown[digest] = _shown.get(digest, 0) + 1
+        uid = f"cnnlab-dp-{digest}-{_shown[digest]}"
+        options = "".join(
+            f'<option value="{k}">{esc(L["digit"].format(k=k + 1, label=int(c)))}</option>'
+            for k, c in enumerate(self.classes))
+        bars = "".join(
+            f'<div class="dp-bar" data-class="{k}"><span>{k}</span><span class="dp-track">'
+            f'<span class="dp-fill" style="display:block"></span></span>'
+            f'<span class="dp-pct">0 %</span></div>' for k in range(10))
+        stages = "".join(
+            f'<span class="dp-stagebox">{inner}<br>{esc(L[key])}</span>'
+            for key, inner in [
+                ("box", '<canvas class="dp-stage" width="20" height="20"></canvas>'),
+                ("centred", '<canvas class="dp-stage" width="28" height="28"></canvas>'),
+                ("input", '<span class="dp-inputwrap"><canvas class="dp-stage" width="32" '
+                          'height="32"></canvas><span class="dp-rf" hidden></span></span>')])
+        layers = "".join(self._layer_html(*spec) for spec in LAYERS)
+        return f"""<div class="cl-pg cl-digitpad" id="{uid}">
+<style>{_static_text("playground.css")}</style>
+<div class="dp-row">
+<div><canvas class="dp-pad" width="280" height="280" aria-label="{esc(L['pad'])}"></canvas>
+<div><button type="button" class="dp-clear">{esc(L['clear'])}</button>
+<label>{esc(L['pick'])} <select class="dp-pick"><option value="">{esc(L['none'])}</option>{options}</select></label></div></div>
+<div class="dp-bars"><div class="dp-live" aria-live="polite"></div>
+<div class="dp-out" hidden><div>{esc(L['probs'])}</div>{bars}
+<div>{esc(L['prep'])}</div><div class="dp-row">{stages}</div>
+<div class="dp-rf-text"></div></div></div></div>
+<div class="dp-out" hidden><div>{esc(L['layers'])}</div>{layers}</div>
+<script type="application/json" class="dp-data">{data}</script>
+<script>{_static_text("lenet.js")}
+{_static_text("digitpad.js")}
+cnnlabDigitPad.init({json.dumps(uid)});</script>
+</div>"""
