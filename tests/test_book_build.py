@@ -372,3 +372,11 @@ def test_katex_typesets_and_reports_what_it_cannot():
     assert 'class="katex"' in out and "<math" in out and "mfrac" in out
     with pytest.raises(KaTeXError):
         katex_math.render(r"\frac{1}{", display=True)
+
+
+def test_scrollable_tables_get_a_tab_stop():
+    html = '<div class="pst-scrollable-table-container"><table></table></div><div class="other"></div>'
+    out = site_fixes.focusable_scrollers(html)
+    assert out == ('<div class="pst-scrollable-table-container" tabindex="0"><table></table></div>'
+                   '<div class="other"></div>')
+    assert site_fixes.focusable_scrollers(out) == out

@@ -166,7 +166,8 @@ def test_chapter_runs_alone_in_simulated_colab(notebook, cnnlab_wheel, tmp_path)
     from nbclient import NotebookClient
 
     python = fresh_environment(tmp_path)
-    missing = subprocess.run([str(python), "-c", "import cnnlab"], capture_output=True, text=True)
+    missing = subprocess.run([str(python), "-c", "import cnnlab"], capture_output=True, text=True,
+                             cwd=tmp_path)  # not the checkout: its cnnlab/ would be importable
     assert missing.returncode != 0 and "No module named 'cnnlab'" in missing.stderr
 
     kernels = tmp_path / "kernels"

@@ -432,9 +432,8 @@ def test_animation_check_sees_a_step(chromium, frames_differ):
 
 
 def test_explorer_check_sees_controls_change_the_view(chromium):
-    import json
-
     from cnnlab.explorers import SlidingFilter
+    from cnnlab.explorers.static import read_payload, write_payload
 
     html = SlidingFilter().static_html()
     page = chromium.new_page()
@@ -442,15 +441,11 @@ def test_explorer_check_sees_controls_change_the_view(chromium):
     report = page.evaluate(EXPLORERS_JS)
     assert report and all(r["ok"] for r in report), report
     # the same explorer with every state drawn alike: every control must be reported as dead
-    data_start = html.index('<script type="application/json" class="cx-data">') + len(
-        '<script type="application/json" class="cx-data">')
-    data_end = html.index("</script>", data_start)
-    data = json.loads(html[data_start:data_end])
+    data = read_payload(html)
     first = next(iter(data["states"].values()))[0]
     data["states"] = {k: [first] * len(v) for k, v in data["states"].items()}
-    dead = html[:data_start] + json.dumps(data).replace("</", "<\\/") + html[data_end:]
     uid = html[html.index('id="cnnlab-x-'):].split('"')[1]
-    dead = dead.replace(uid, "cnnlab-x-dead")
+    dead = write_payload(html, data).replace(uid, "cnnlab-x-dead")
     page.set_content(f"<html><body>{dead}</body></html>")
     report = page.evaluate(EXPLORERS_JS)
     page.close()

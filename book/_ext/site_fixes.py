@@ -7,6 +7,10 @@
 - **A colour mode the theme knows.** Without ``default_mode`` pydata-sphinx-theme starts from
   an empty mode and logs "Got invalid theme mode" on every page; the site starts in ``auto``
   (the reader's system setting; the header's switch still changes it).
+- **Scrollable tables reachable by keyboard.** A wide table scrolls sideways in the theme's
+  ``pst-scrollable-table-container``; without a tab stop a keyboard user cannot scroll it
+  (axe-core: scrollable-region-focusable). After the build each such container gets
+  ``tabindex="0"`` (an idempotent rewrite of the pages).
 - **Our stylesheet** ``book/_static/cnnlab-site.css`` (the inline icons' size, Chinese titles
   that do not break inside a word, wide tables and the API page on phones) on every page.
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from html_tokens import Token, attribute, join, tokenize, with_attribute
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
@@ -47,8 +52,37 @@ def drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str, contex
     scripts[:] = kept
 
 
+SCROLLER = "pst-scrollable-table-container"
+
+
+def focusable_scrollers(html: str) -> str:
+    """``html`` with ``tabindex="0"`` on every scrollable table container that lacks one."""
+    if SCROLLER not in html:
+        return html
+    tokens = tokenize(html)
+    for i, token in enumerate(tokens):
+        if (token.kind == "start" and SCROLLER in (attribute(token.text, "class") or "").split()
+                and attribute(token.text, "tabindex") is None):
+            tokens[i] = Token("start", with_attribute(token.text, "tabindex", "0"), token.name)
+    return join(tokens)
+
+
+def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    for page in outdir.rglob("*.html"):
+        if page.relative_to(outdir).parts[0] in {"_static", "_sources"}:
+            continue
+        text = page.read_text(encoding="utf-8")
+        new = focusable_scrollers(text)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", set_defaults)
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
+    app.connect("build-finished", on_build_finished)
     app.add_css_file(CSS)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
