@@ -71,9 +71,15 @@ def is_raster_figure(fig):
 def _png_or_nothing(fig):
     from IPython.core.pylabtools import retina_figure
 
-    if is_raster_figure(fig):
-        return retina_figure(fig, base64=True, bbox_inches="tight")
-    return None
+    if not is_raster_figure(fig):
+        return None
+    drawn = retina_figure(fig, base64=True, bbox_inches="tight")
+    if drawn is None:  # an empty figure draws nothing
+        return None
+    data, size = drawn
+    # Only the width: a fixed height in the page would squash the picture
+    # when a narrow screen scales its width down (CSS keeps height: auto).
+    return data, {"width": size["width"]}
 
 
 def _svg_or_nothing(fig):
@@ -138,9 +144,10 @@ def use_book_style(figure_format="auto"):
     shell = get_ipython()
     if shell is None:
         return dict(BOOK_STYLE)
-    # pyplot's first import activates the inline backend, which resets the
-    # figure formatters: import it first so that the choice below stays.
+    # Loading the inline backend (at pyplot's first figure, or here) resets
+    # the figure formatters: load it now so that the choice below stays.
     import matplotlib.pyplot  # noqa: F401
+    import matplotlib_inline.backend_inline  # noqa: F401
 
     if figure_format == "auto":
         _use_auto_format(shell)

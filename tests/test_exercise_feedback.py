@@ -1,4 +1,4 @@
-"""Each exercise's feedback as a student gets it: a predictable wrong answer, then the check."""
+"""Each exercise's feedback as a student gets it: a predictable wrong answer, then the check.
 
 Convention (COMMON.md): an exercise's check cell is a code cell tagged
 ``exercise-check`` whose metadata holds ``"exercise": "<label>"`` and whose

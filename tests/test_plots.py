@@ -134,8 +134,10 @@ def test_pictures_are_raster_figures_and_grids_are_not():
 
 
 def test_in_a_kernel_pictures_come_as_retina_png_and_grids_as_svg():
+    # no %matplotlib inline: the backend loads at the first figure, and
+    # use_book_style's choice of format must survive that
     cells = [
-        "%matplotlib inline\nimport numpy as np\nimport matplotlib.pyplot as plt\n"
+        "import numpy as np\nimport matplotlib.pyplot as plt\n"
         "from cnnlab.plots import show_matrix, use_book_style\nuse_book_style()",
         "fig, ax = plt.subplots()\nshow_matrix(ax, np.eye(3))\nplt.show()",
         "fig, ax = plt.subplots()\nax.imshow(np.zeros((100, 100)))\nplt.show()",
@@ -151,6 +153,8 @@ def test_in_a_kernel_pictures_come_as_retina_png_and_grids_as_svg():
     png = base64.b64decode(photo["data"]["image/png"])
     pixel_width = struct.unpack(">I", png[16:20])[0]
     assert pixel_width // 2 == photo["metadata"]["image/png"]["width"]
+    # no fixed height: a page that narrows the picture keeps its proportions
+    assert "height" not in photo["metadata"]["image/png"]
     assert pixel_width > 400
 
 

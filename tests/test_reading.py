@@ -10,7 +10,8 @@ Two views of the same rules (issue 11):
 * the built site (``_build/html``; ``CNNLAB_BUILD_DIR`` names another
   ``_build``) -- the same, read from the HTML: no ``NBVAL`` text, the assert
   budget, no code line longer than 79 characters, every chapter ``<img>``
-  inside a ``<figure>`` with a ``<figcaption>`` and a descriptive ``alt``.
+  inside a ``<figure>`` with a ``<figcaption>`` and a descriptive ``alt``,
+  and none with a fixed height (it would be squashed where the page narrows it).
   These tests skip, saying why, when the site has not been built
   (``make test`` builds it first).
 
@@ -263,6 +264,8 @@ def site_images_without_figure(pages):
                 problems.append(f"{what}: <figure> without a caption")
             if not describes(img.get("alt")):
                 problems.append(f"{what}: alt {img.get('alt')!r}")
+            if re.search(r"(^|;)\s*height\s*:", img.get("style") or ""):
+                problems.append(f"{what}: fixed height (squashed on narrow screens)")
         found[name] = problems
     return found
 
@@ -335,6 +338,8 @@ def test_site_detectors_find_each_fault():
       <figure><img src="b.png" alt="Three curves of loss per epoch">
         <figcaption><p>Figure 1: loss.</p></figcaption></figure>
       <figure><img src="c.png" alt="Three curves of loss per epoch"></figure>
+      <figure><img src="d.png" alt="Three curves of loss per epoch"
+        style="width: 696px; height: 239px;"><figcaption>Figure 2</figcaption></figure>
     </article><script>var NBVAL = 1;</script></body></html>""".format(
         long="y" * 80)
     pages = {"notebooks/demo.html": page_content(html)}
@@ -344,7 +349,8 @@ def test_site_detectors_find_each_fault():
     found = site_images_without_figure(pages)["notebooks/demo.html"]
     assert found == ["_images/a.png: not in a <figure>",
                      "_images/a.png: alt '_images/a.png'",
-                     "c.png: <figure> without a caption"]
+                     "c.png: <figure> without a caption",
+                     "d.png: fixed height (squashed on narrow screens)"]
 
 
 # --- the errata page's C3 tables against their sources -------------------------

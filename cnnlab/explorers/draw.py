@@ -22,6 +22,7 @@ CELL = 28  # side of a grid cell, px
 GAP = 24  # space between panels, px
 CAPTION_H = 20  # height of a caption line, px
 CHAR_W = 8  # width of a caption character, px (13 px bold sans, generous)
+LABEL_W = 7  # width of a label character, px (11 px monospace, generous)
 
 esc = html.escape
 
@@ -209,7 +210,7 @@ class LineChart:
 
     @property
     def width(self) -> int:
-        return max(self.left + self.w + 8, CHAR_W * len(self.caption or ""))
+        return max(self.left + self.w + 8, LABEL_W * len(self.caption or ""))
 
     @property
     def height(self) -> int:
@@ -286,7 +287,7 @@ class Bars:
 
     @property
     def width(self) -> int:
-        return max(self.n * self.step, CHAR_W * len(self.caption or ""))
+        return max(self.n * self.step, LABEL_W * len(self.caption or ""))
 
     @property
     def height(self) -> int:
@@ -331,7 +332,7 @@ class Label:
 
     @property
     def width(self) -> int:
-        return CHAR_W * len(self.text)
+        return (CHAR_W if self.cls == "cx-cap" else LABEL_W) * len(self.text)
 
     @property
     def height(self) -> int:

@@ -203,16 +203,16 @@ class VisualSystem(Explorer):
     def _render_mach(self, step):
         k = STRENGTHS[step]
         lum, resp, acts, lrn = self.mach(k)
-        profiles = LineChart(np.arange(len(lum)), [(lum, "cx-dashed"), (resp, "cx-line")], width=360, height=120,
-                             scale="each", caption="dashed: luminance · solid: cell response (each scaled)")
-        bars = Bars([(acts, "#c9d1d9"), (lrn, "#e85d04")], labels=list(range(len(acts))), height=120,
+        profiles = LineChart(np.arange(len(lum)), [(lum, "cx-dashed"), (resp, "cx-line")], width=300, height=120,
+                             scale="each", caption="dashed: luminance · solid: response")
+        bars = Bars([(acts, "#c9d1d9"), (lrn, "#e85d04")], labels=list(range(len(acts))), bar=14, height=120,
                     caption="channel: grey before, orange after LRN")
         img = np.tile(lum, (16, 1))
         return "\n".join([
             f'<div class="cx-formula">inhibition strength k = {fmt(k)} (surround weight); LRN α = {fmt(k)}, '
             f"β = 0.75, k₀ = 1, n = 3: b_c = a_c / (1 + α Σ a²)^0.75</div>",
-            '<div class="cx-row">', picture(png_uri(img, 0, 1), 360, "luminance staircase"), "</div>",
-            svg(Row(profiles, bars, gap=40)),
+            '<div class="cx-row">', picture(png_uri(img, 0, 1), 300, "luminance staircase"), "</div>",
+            svg(Row(profiles, bars)),  # 570 px: fits the text column
             f'<div class="cx-formula">LRN: channel 2 (the strongest) {fmt(acts[2])} → {fmt(lrn[2], 2)}; '
             f"its neighbour, channel 1: {fmt(acts[1])} → {fmt(lrn[1], 2)}; "
             f"channel 6, far from it: {fmt(acts[6])} → {fmt(lrn[6], 2)}</div>",
