@@ -380,3 +380,5 @@ def test_scrollable_tables_get_a_tab_stop():
     assert out == ('<div class="pst-scrollable-table-container" tabindex="0"><table></table></div>'
                    '<div class="other"></div>')
     assert site_fixes.focusable_scrollers(out) == out
+    cites = '<div class="citation-list" role="list"><div class="citation" role="doc-biblioentry"></div></div>'
+    assert site_fixes.focusable_scrollers(cites) == cites.replace(' role="list"', "")

@@ -468,7 +468,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobil
          "device_scale_factor": 2}
 TABLET = {"viewport": {"width": 800, "height": 1000}}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
-MENU_LINK = ".bd-sidebar-primary nav a.reference.internal[href$='/{name}.html']"
+MENU_LINK = ".bd-sidebar-primary nav a.reference.internal[href$='{name}.html']"
 
 
 def toc_pages() -> list[str]:

@@ -11,6 +11,9 @@
   ``pst-scrollable-table-container``; without a tab stop a keyboard user cannot scroll it
   (axe-core: scrollable-region-focusable). After the build each such container gets
   ``tabindex="0"`` (an idempotent rewrite of the pages).
+- **Reference lists without a wrong role.** sphinxcontrib-bibtex marks its citation list
+  ``role="list"`` although its entries are not list items (axe-core: aria-required-children,
+  critical); the role is dropped (the entries keep ``role="doc-biblioentry"``).
 - **Our stylesheet** ``book/_static/cnnlab-site.css`` (the inline icons' size, Chinese titles
   that do not break inside a word, wide tables and the API page on phones) on every page.
 """
@@ -56,14 +59,19 @@ SCROLLER = "pst-scrollable-table-container"
 
 
 def focusable_scrollers(html: str) -> str:
-    """``html`` with ``tabindex="0"`` on every scrollable table container that lacks one."""
-    if SCROLLER not in html:
+    """``html`` with ``tabindex="0"`` on every scrollable table container that lacks one, and
+    no ``role="list"`` on a citation list."""
+    if SCROLLER not in html and "citation-list" not in html:
         return html
     tokens = tokenize(html)
     for i, token in enumerate(tokens):
-        if (token.kind == "start" and SCROLLER in (attribute(token.text, "class") or "").split()
-                and attribute(token.text, "tabindex") is None):
+        if token.kind != "start":
+            continue
+        classes = (attribute(token.text, "class") or "").split()
+        if SCROLLER in classes and attribute(token.text, "tabindex") is None:
             tokens[i] = Token("start", with_attribute(token.text, "tabindex", "0"), token.name)
+        elif "citation-list" in classes and attribute(token.text, "role") == "list":
+            tokens[i] = Token("start", token.text.replace(' role="list"', ""), token.name)
     return join(tokens)
 
 
