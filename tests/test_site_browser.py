@@ -274,6 +274,9 @@ def test_page_in_browser(rel, server, browser):
             return
         page.goto(f"{server}/{rel}", wait_until="load")
         page.wait_for_load_state("networkidle")
+        # explorers unpack their state tables asynchronously, then draw (and set data-ready)
+        page.wait_for_function("() => [...document.querySelectorAll('div.cnnlab-explorer')]"
+                               ".every(e => e.getAttribute('data-ready'))", timeout=30_000)
         html = page.content()
 
         # --- formulas: typeset at build time ------------------------------------------------
