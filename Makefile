@@ -2,8 +2,9 @@
 #   make book   build the course website into _build/html (creates .venv on first run)
 #   make test   run every test: unit tests, notebooks (nbval), the book build with -W, browser tests
 # Other targets: make serve (read the built site on http://127.0.0.1:8000), make venv,
-# make mathjax, make bench, make clean.
-# Needs: python3 (>= 3.11, with venv; the pinned numpy/scipy/matplotlib need it), make, npm (fetches the pinned MathJax once).
+# make katex, make bench, make clean.
+# Needs: python3 (>= 3.11, with venv; the pinned numpy/scipy/matplotlib need it), make, npm (fetches the pinned
+# KaTeX once) and node (typesets the formulas at build time).
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -11,16 +12,17 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 
-# MathJax 3 for the website, from the npm registry, pinned by version and checksum, unpacked
-# into node_modules/ (gitignored); book/_ext/offline_site.py copies it into the built site.
-MATHJAX_VERSION   := 3.2.2
-MATHJAX_INTEGRITY := sha512-Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/O9NliPc+x77k1/FEsPsjKPZGJvtRZM1vO+geW0OhGw==
-MATHJAX_DIR       := node_modules/mathjax
-MATHJAX_STAMP     := $(MATHJAX_DIR)/.installed-$(MATHJAX_VERSION)
+# KaTeX for the website, from the npm registry, pinned by version and checksum, unpacked into
+# node_modules/ (gitignored): book/_ext/katex_math.py typesets every formula with it at build time
+# (through node) and copies its stylesheet and fonts into the built site.
+KATEX_VERSION   := 0.19.1
+KATEX_INTEGRITY := sha512-jG8uKntjSEcm2EpQOh0XturpPuuC9r3Sq5HLHdsFdWZT27E672SF19QEi+of0/YeOy15lDgRhKvr5614uRrEfA==
+KATEX_DIR       := node_modules/katex
+KATEX_STAMP     := $(KATEX_DIR)/.installed-$(KATEX_VERSION)
 
 JB_BUILD := $(BIN)/jupyter-book build . -W --keep-going
 
-.PHONY: book test serve bench clean venv mathjax
+.PHONY: book test serve bench clean venv katex
 
 venv: $(STAMP)
 
@@ -32,24 +34,24 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-mathjax: $(MATHJAX_STAMP)
+katex: $(KATEX_STAMP)
 
-$(MATHJAX_STAMP):
-	@command -v npm >/dev/null || { echo "npm is needed once, to fetch MathJax $(MATHJAX_VERSION) (Debian: apt-get install npm)"; exit 1; }
-	rm -rf $(MATHJAX_DIR) && mkdir -p $(MATHJAX_DIR)
-	cd $(MATHJAX_DIR) && npm pack --silent --ignore-scripts mathjax@$(MATHJAX_VERSION) >/dev/null
-	$(PYTHON) -c 'import base64, hashlib, sys; d = open(sys.argv[1], "rb").read(); h = "sha512-" + base64.b64encode(hashlib.sha512(d).digest()).decode(); sys.exit(0 if h == sys.argv[2] else "MathJax tarball checksum mismatch: " + h)' \
-		$(MATHJAX_DIR)/mathjax-$(MATHJAX_VERSION).tgz '$(MATHJAX_INTEGRITY)'
-	tar -xzf $(MATHJAX_DIR)/mathjax-$(MATHJAX_VERSION).tgz -C $(MATHJAX_DIR) --strip-components=1
-	rm $(MATHJAX_DIR)/mathjax-$(MATHJAX_VERSION).tgz
-	touch $(MATHJAX_STAMP)
+$(KATEX_STAMP):
+	@command -v npm >/dev/null || { echo "npm is needed once, to fetch KaTeX $(KATEX_VERSION) (Debian: apt-get install npm)"; exit 1; }
+	rm -rf $(KATEX_DIR) && mkdir -p $(KATEX_DIR)
+	cd $(KATEX_DIR) && npm pack --silent --ignore-scripts katex@$(KATEX_VERSION) >/dev/null
+	$(PYTHON) -c 'import base64, hashlib, sys; d = open(sys.argv[1], "rb").read(); h = "sha512-" + base64.b64encode(hashlib.sha512(d).digest()).decode(); sys.exit(0 if h == sys.argv[2] else "KaTeX tarball checksum mismatch: " + h)' \
+		$(KATEX_DIR)/katex-$(KATEX_VERSION).tgz '$(KATEX_INTEGRITY)'
+	tar -xzf $(KATEX_DIR)/katex-$(KATEX_VERSION).tgz -C $(KATEX_DIR) --strip-components=1
+	rm $(KATEX_DIR)/katex-$(KATEX_VERSION).tgz
+	touch $(KATEX_STAMP)
 
-book: $(STAMP) $(MATHJAX_STAMP)
+book: $(STAMP) $(KATEX_STAMP)
 	$(JB_BUILD)
 
 # The whole site is rebuilt (--all) so that every notebook runs and every asset is copied;
 # then unit tests, browser tests (they read _build/html) and every notebook under nbval.
-test: $(STAMP) $(MATHJAX_STAMP)
+test: $(STAMP) $(KATEX_STAMP)
 	$(JB_BUILD) --all
 	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider; \
 	rc=$$?; \

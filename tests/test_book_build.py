@@ -4,9 +4,14 @@
 - matplotlib's Font Awesome CDN link is dropped from animations;
 - ``_toc.yml`` lists the lecture's chapters by their contract names, and every notebook;
 - every bibliography entry has a DOI or URL, keys are unique;
-- the built site (``_build/html``, made by `make book`/`make test`; skipped when absent): MathJax
-  served locally, no external reference in any page or stylesheet, every page under 5 MB with
-  its images, launch buttons derived from the one repository URL of ``_config.yml``.
+- the post-build rewrites: Chinese runs wrapped in ``lang="zh-Hans"`` (``zh_lang``), Font
+  Awesome replaced by inline SVG (``inline_icons``), the HTML tokenizer they share is lossless,
+  NamedTuple alias stubs skipped (``api_tidy``), duplicate scripts dropped (``site_fixes``), a
+  formula typeset by KaTeX and a bad one reported (``katex_math``);
+- the built site (``_build/html``, made by `make book`/`make test`; skipped when absent): formulas
+  typeset at build time (KaTeX's stylesheet and fonts served, no math script), no Font Awesome
+  file, Chinese marked, no external reference in any page or stylesheet, every page under 5 MB
+  with its images, launch buttons derived from the one repository URL of ``_config.yml``.
 """
 
 from __future__ import annotations
@@ -25,8 +30,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE = Path(os.environ.get("CNNLAB_SITE", ROOT / "_build" / "html"))
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 
+import api_tidy  # noqa: E402
 import authoryear  # noqa: E402
+import html_tokens  # noqa: E402
+import inline_icons  # noqa: E402
+import katex_math  # noqa: E402
 import offline_site  # noqa: E402
+import site_fixes  # noqa: E402
+import zh_lang  # noqa: E402
 
 #: the contract's chapter notebooks, in the lecture's order
 CHAPTERS = [
@@ -188,13 +199,35 @@ def test_bibliography_labels_read_like_author_year_citations():
 # --- the built site -----------------------------------------------------------------------------
 
 @needs_site
-def test_mathjax_is_served_from_the_site():
-    mj = SITE / "_static" / "mathjax"
-    assert (mj / "tex-chtml.js").is_file()
-    assert list((mj / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
-    assert (mj / "input" / "tex" / "extensions").is_dir()
+def test_formulas_are_typeset_at_build_time():
+    katex = SITE / "_static" / "katex"
+    assert (katex / "katex.min.css").is_file() and list((katex / "fonts").glob("*.woff2"))
+    assert not (SITE / "_static" / "mathjax").exists()
     page = (SITE / "book" / "errata.html").read_text(encoding="utf-8")
-    assert re.search(r'<script[^>]+src="\.\./_static/mathjax/tex-chtml\.js', page)
+    assert '<span class="katex">' in page and "katex-failed" not in page
+    assert re.search(r'<link[^>]+href="\.\./_static/katex/katex\.min\.css', page)
+    for path in _pages():
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"<script[^>]+src=\"[^\"]*(?:mathjax|katex)", text, re.I), path
+
+
+@needs_site
+def test_icons_are_inline_and_font_awesome_is_gone():
+    assert not (SITE / "_static" / "vendor" / "fontawesome").exists()
+    for path in _pages():
+        text = path.read_text(encoding="utf-8")
+        assert "vendor/fontawesome" not in text, path
+    intro = (SITE / "book" / "intro.html").read_text(encoding="utf-8")
+    assert intro.count('class="fa-svg-icon"') >= 5
+
+
+@needs_site
+def test_chinese_is_marked_on_every_page():
+    for path in _pages():
+        text = path.read_text(encoding="utf-8")
+        han = len(zh_lang.HAN.findall(text.split("<body", 1)[-1]))
+        left = zh_lang.chinese_outside_zh(text)
+        assert len(left) <= 0.05 * max(han, 1), (path, left[:40])
 
 
 @needs_site
@@ -260,3 +293,92 @@ def test_no_dead_widget_state_or_widget_manager_in_pages():
         text = page.read_text(encoding="utf-8")
         assert "application/vnd.jupyter.widget-state+json" not in text, page
         assert "embed-amd.js" not in text and "require.min.js" not in text, page
+
+
+# --- the post-build rewrites, on small inputs -----------------------------------------------------
+
+def test_tokenizer_is_lossless():
+    html = ('<!DOCTYPE html><html lang="en"><head><title>T 卷积</title><script>if (a<b) s="</p>";'
+            '</script></head><body><p data-x="a>b">卷积 x<br/>1 < 2</p><!-- c --></body></html>')
+    tokens = html_tokens.tokenize(html)
+    assert html_tokens.join(tokens) == html
+    assert [t.kind for t in tokens].count("raw") == 2  # title and script content
+    assert html_tokens.attribute('<p data-x="a>b" lang=zh>', "lang") == "zh"
+    assert html_tokens.attribute("<p>", "lang") is None
+
+
+def test_chinese_runs_are_wrapped_once():
+    html = ('<html lang="en"><head><title>CNN Lab · 卷积神经网络</title></head><body>'
+            '<p class="logo__title">CNN Lab · 卷积神经网络</p><h1>CNN数学原理（一）</h1>'
+            '<select><option>卷积</option></select><svg><text x="1">滤波器</text></svg>'
+            '<script>const s = "中文";</script><p lang="zh-CN">已经</p></body></html>')
+    assert len(zh_lang.chinese_outside_zh(html)) == 16
+    out, count = zh_lang.mark_chinese(html)
+    assert count == 4
+    assert '<p class="logo__title">CNN Lab · <span lang="zh-Hans">卷积神经网络</span></p>' in out
+    assert '<h1>CNN<span lang="zh-Hans">数学原理（一）</span></h1>' in out
+    assert '<option lang="zh-Hans">卷积</option>' in out and '<text x="1" lang="zh-Hans">' in out
+    assert '<title>CNN Lab · 卷积神经网络</title>' in out and 'const s = "中文"' in out
+    assert zh_lang.chinese_outside_zh(out) == ""
+    assert zh_lang.mark_chinese(out) == (out, 0)  # idempotent
+
+
+def test_font_awesome_elements_get_inline_svg_and_its_assets_go():
+    js = inline_icons.fontawesome_js()
+    assert js is not None
+    table = inline_icons.icon_table(js)
+    html = ('<head><link href="../_static/vendor/fontawesome/6.5.2/css/all.min.css" rel="stylesheet" />\n'
+            '<script src="../_static/vendor/fontawesome/6.5.2/js/all.min.js"></script>\n'
+            '<link href="../_static/styles/theme.css" rel="stylesheet" /></head>'
+            '<body><i class="fa-solid fa-bars"></i><span class="fab fa-github fa-lg"></span>'
+            '<i class="fa-solid fa-no-such-icon"></i><p class="fa-fw">text</p></body>')
+    out, unknown = inline_icons.inline_icons(html, table)
+    assert "vendor/fontawesome" not in out and "_static/styles/theme.css" in out
+    assert out.count('class="fa-svg-icon"') == 2
+    assert re.search(r'<i class="fa-solid fa-bars"><svg class="fa-svg-icon" viewBox="0 0 448 512"', out)
+    assert unknown == {"fas no-such-icon"}
+    assert inline_icons.inline_icons(out, table)[0] == out  # idempotent
+
+
+def test_namedtuple_field_stubs_are_skipped():
+    from typing import NamedTuple
+
+    class Row(NamedTuple):
+        """A row."""
+        size: int
+
+    assert api_tidy.skip_namedtuple_field(None, "attribute", "size", Row.size, False, {}) is True
+    assert api_tidy.skip_namedtuple_field(None, "class", "Row", Row, False, {}) is None
+
+
+def test_duplicate_scripts_are_dropped():
+    from sphinx.builders.html._assets import _JavaScript
+
+    body = 'const THEBE_JS_URL = "x"'
+    scripts = [_JavaScript(None, body=body), _JavaScript("a.js"), _JavaScript("", body=body, priority=800)]
+    site_fixes.drop_duplicate_scripts(None, "p", "page.html", {"script_files": scripts}, None)
+    assert [s.filename for s in scripts] == [None, "a.js"]
+
+
+def test_katex_typesets_and_reports_what_it_cannot():
+    dist = ROOT / "node_modules" / "katex" / "dist" / "katex.min.js"
+    if not dist.is_file():
+        pytest.skip("KaTeX not installed: make katex")
+    from sphinxcontrib.katex import KaTeXError, KaTeXServer
+
+    server = katex_math.start_server(dist)
+    assert KaTeXServer.get() is server
+    out = katex_math.render(r"\frac{n + 2P - F}{S} + 1", display=False)
+    assert 'class="katex"' in out and "<math" in out and "mfrac" in out
+    with pytest.raises(KaTeXError):
+        katex_math.render(r"\frac{1}{", display=True)
+
+
+def test_scrollable_tables_get_a_tab_stop():
+    html = '<div class="pst-scrollable-table-container"><table></table></div><div class="other"></div>'
+    out = site_fixes.focusable_scrollers(html)
+    assert out == ('<div class="pst-scrollable-table-container" tabindex="0"><table></table></div>'
+                   '<div class="other"></div>')
+    assert site_fixes.focusable_scrollers(out) == out
+    cites = '<div class="citation-list" role="list"><div class="citation" role="doc-biblioentry"></div></div>'
+    assert site_fixes.focusable_scrollers(cites) == cites.replace(' role="list"', "")

@@ -3,16 +3,23 @@
 Takes the site that `make test` (or `make book`) built in ``_build/html``, serves it on
 127.0.0.1 and opens every page. For each page it asserts:
 
-- no request leaves 127.0.0.1 (the site is self-contained: MathJax, fonts, scripts are local);
-- no console error or uncaught exception, beyond ALLOWED_CONSOLE_ERRORS (known theme noise);
-- every formula rendered: MathJax finished, one ``mjx-container`` per ``.math`` element, no
-  MathJax error, and no raw TeX (``$``, ``\\(``, ``\\[``, ``\\begin``, a ``\\command``) left in
-  the visible prose (code excluded);
+- no request leaves 127.0.0.1 (the site is self-contained: fonts, scripts are local);
+- no console error, no uncaught exception and no failed request (no allowlist);
+- every formula rendered at build time: each ``.math`` element holds KaTeX's output (HTML and
+  MathML), none is a KaTeX error, no math JavaScript is loaded, and no raw TeX (``$``, ``\\(``,
+  ``\\[``, ``\\begin``, a ``\\command``) is left in the visible prose (code excluded);
+- at most MAX_PAGE_BYTES (2.0 MB) loaded, uncompressed, every image included;
+- at least 95 % of the Chinese characters of the page inside an element marked ``lang="zh…"``;
+- no critical or serious accessibility violation found by axe-core (axe-playwright-python);
 - no broken internal link (target file and ``#fragment`` exist) and no missing image;
 - every explorer's controls (``div.cnnlab-explorer``: ``select[data-ctl]`` and the stepper)
   change what it shows, and every matplotlib jshtml animation (``div.animation``) steps;
 
-and saves a full-page screenshot in ``test-artifacts/site/``. Skipped, with the reason, when the
+and saves a full-page screenshot in ``test-artifacts/site/`` (the page weights go to
+``test-artifacts/site/page-weights.json``). ``test_menu_by_touch_at_phone_width`` opens the
+chapter menu of every page by touch at 390 px and follows it to a chapter that is not next to
+the page; the in-page contents open and close by touch; at 800 px the menu works from the
+keyboard and at 1280 px the mouse collapses and restores the sidebar. Skipped, with the reason, when the
 site was not built or ``/usr/bin/chromium`` is absent. Playwright never downloads a browser
 here: it drives Debian's Chromium through ``executable_path``.
 """
@@ -20,31 +27,29 @@ here: it drives Debian's Chromium through ``executable_path``.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from browser_support import CHROMIUM, NO_CHROMIUM, launch_chromium, serve_directory
+import yaml
+from browser_support import CHROMIUM, NO_CHROMIUM, launch_chromium, page_weight, serve_directory
+from browser_support import site_pages as _site_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 #: the built site; CNNLAB_SITE points the tests at another build (e.g. a private one)
 SITE = Path(os.environ.get("CNNLAB_SITE", ROOT / "_build" / "html"))
 ARTIFACTS = ROOT / "test-artifacts" / "site"
 
-#: Console errors that are known, harmless noise of a Jupyter Book 1 page.
-ALLOWED_CONSOLE_ERRORS = (
-    # sphinx-thebe declares its config constant in a script that some pages include twice
-    re.compile(r"Identifier 'THEBE_JS_URL' has already been declared"),
-    # pydata-sphinx-theme when the stored/default colour mode is not one it knows
-    re.compile(r"Got invalid theme mode"),
-)
 #: Pages whose prose is known to hold raw TeX, with the cause and the fix: reported as xfail
 #: (every other check of the page still runs); remove the entry once the chapter is fixed.
 KNOWN_MATH_FAULTS: dict[str, str] = {}
-#: Failed responses that are allowed (the browser asks for /favicon.ico on its own).
-ALLOWED_FAILED_PATHS = ("/favicon.ico",)
+#: what a page may load in all, uncompressed (the issue's budget for a reader on a slow line)
+MAX_PAGE_BYTES = 2_000_000
+#: the share of a page's Chinese characters that must be marked as Chinese
+MIN_ZH_MARKED = 0.95
 
 pytestmark = pytest.mark.browser
 
@@ -63,15 +68,7 @@ def skip_reason() -> str | None:
 
 def site_pages() -> list[str]:
     """Every HTML page of the site, relative to its root (assets and sources excluded)."""
-    if not SITE.is_dir():
-        return []
-    pages = []
-    for path in sorted(SITE.rglob("*.html")):
-        rel = path.relative_to(SITE).as_posix()
-        if rel.split("/")[0] in {"_static", "_sources", "_images"} or rel.startswith("."):
-            continue
-        pages.append(rel)
-    return pages
+    return _site_pages(SITE)
 
 
 @pytest.fixture(scope="module")
@@ -110,24 +107,48 @@ def element_ids(rel: str) -> frozenset[str]:
 
 # JavaScript run in the page -------------------------------------------------------------
 
-#: visible prose text: the body without code, scripts, MathJax output and hidden elements
+#: visible prose text: the body without code, scripts, typeset formulas and hidden elements
 VISIBLE_PROSE_JS = """
 () => {
   const root = document.querySelector('main') || document.body;
   const clone = root.cloneNode(true);
-  clone.querySelectorAll('pre, code, script, style, mjx-container, .cell_input, textarea, '
+  clone.querySelectorAll('pre, code, script, style, .katex, .cell_input, textarea, '
       + '.cx-data, .visually-hidden, [hidden]').forEach(e => e.remove());
   return clone.textContent;
 }
 """
 
 MATH_COUNTS_JS = """
-() => ({
-  math: document.querySelectorAll('main .math').length,
-  rendered: document.querySelectorAll('main .math mjx-container').length,
-  containers: document.querySelectorAll('main mjx-container').length,
-  errors: document.querySelectorAll('mjx-merror').length,
-})
+() => {
+  const math = [...document.querySelectorAll('main .math')];
+  return {
+    math: math.length,
+    unrendered: math.filter(m => !m.querySelector('.katex')).length,
+    without_mathml: math.filter(m => !m.querySelector('.katex-mathml math')).length,
+    errors: document.querySelectorAll('.katex-error, code.katex-failed').length,
+  };
+}
+"""
+
+#: Han characters in the page's text, and how many of them sit inside an element marked zh
+CHINESE_JS = """
+() => {
+  const han = /[\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff]/g;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let total = 0, marked = 0;
+  const unmarked = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest('script, style, noscript, template')) continue;
+    const count = (node.data.match(han) || []).length;
+    if (!count) continue;
+    total += count;
+    const holder = parent.closest('[lang]');
+    if (holder && holder.getAttribute('lang').toLowerCase().startsWith('zh')) marked += count;
+    else if (unmarked.length < 8) unmarked.push(node.data.trim().slice(0, 40));
+  }
+  return {total, marked, unmarked};
+}
 """
 
 BROKEN_IMAGES_JS = """
@@ -224,30 +245,21 @@ def test_page_in_browser(rel, server, browser):
             outside.append(request.url)
 
     def on_response(response):
-        if response.status >= 400 and urlsplit(response.url).path not in ALLOWED_FAILED_PATHS:
+        if response.status >= 400:
             failed.append(f"{response.status} {response.url}")
 
     def on_console(msg):
-        if msg.type != "error":
-            return
-        text = msg.text
-        if any(p.search(text) for p in ALLOWED_CONSOLE_ERRORS):
-            return
-        location = (msg.location or {}).get("url", "")
-        if "Failed to load resource" in text and urlsplit(location).path in ALLOWED_FAILED_PATHS:
-            return
-        console_errors.append(f"{text} ({location})")
+        if msg.type == "error":
+            console_errors.append(f"{msg.text} ({(msg.location or {}).get('url', '')})")
 
     page.on("request", on_request)
     page.on("response", on_response)
     page.on("requestfailed", lambda r: failed.append(f"failed {r.url} {r.failure}"))
     page.on("console", on_console)
 
-    def on_pageerror(exc):
-        if not any(p.search(str(exc)) for p in ALLOWED_CONSOLE_ERRORS):
-            console_errors.append(f"uncaught: {exc}")
-
-    page.on("pageerror", on_pageerror)
+    page.on("pageerror", lambda exc: console_errors.append(f"uncaught: {exc}"))
+    scripts = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
 
     try:
         source = (SITE / rel).read_text(encoding="utf-8", errors="replace")
@@ -261,20 +273,30 @@ def test_page_in_browser(rel, server, browser):
             assert not outside and not console_errors, (outside, console_errors)
             return
         page.goto(f"{server}/{rel}", wait_until="load")
-        # MathJax 3 typesets after load; its startup promise resolves when it is done.
-        page.evaluate(
-            "async () => { if (window.MathJax && MathJax.startup && MathJax.startup.promise)"
-            " { await MathJax.startup.promise; } }"
-        )
         page.wait_for_load_state("networkidle")
+        # explorers unpack their state tables asynchronously, then draw (and set data-ready)
+        page.wait_for_function("() => [...document.querySelectorAll('div.cnnlab-explorer')]"
+                               ".every(e => e.getAttribute('data-ready'))", timeout=30_000)
         html = page.content()
 
-        # --- formulas ----------------------------------------------------------------------
+        # --- formulas: typeset at build time ------------------------------------------------
         counts = page.evaluate(MATH_COUNTS_JS)
-        if counts["math"]:
-            assert counts["rendered"] == counts["math"], f"{rel}: MathJax rendered {counts}"
-        assert counts["errors"] == 0, f"{rel}: {counts['errors']} MathJax error(s) (mjx-merror)"
+        assert counts["unrendered"] == 0 and counts["errors"] == 0, f"{rel}: formulas {counts}"
+        assert counts["without_mathml"] == 0, f"{rel}: formulas without MathML {counts}"
+        math_js = [u for u in scripts if re.search(r"(?i)mathjax|katex", urlsplit(u).path)]
+        assert not math_js, f"{rel}: math JavaScript loaded: {math_js}"
         math_fault = raw_tex(page.evaluate(VISIBLE_PROSE_JS))
+
+        # --- Chinese marked as Chinese ---------------------------------------------------------
+        zh = page.evaluate(CHINESE_JS)
+        if zh["total"]:
+            assert zh["marked"] >= MIN_ZH_MARKED * zh["total"], (
+                f"{rel}: {zh['marked']} of {zh['total']} Chinese characters inside a lang=zh "
+                f"element; unmarked text: {zh['unmarked']}")
+
+        # --- accessibility (axe-core) ----------------------------------------------------------
+        serious = axe_violations(page)
+        assert not serious, f"{rel}: critical/serious axe violations: {serious}"
 
         # --- links and images ----------------------------------------------------------------
         hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
@@ -295,6 +317,12 @@ def test_page_in_browser(rel, server, browser):
         assert not broken_links, f"{rel}: broken internal links {sorted(broken_links)}"
         broken_images = page.evaluate(BROKEN_IMAGES_JS)
         assert not broken_images, f"{rel}: images that did not load {broken_images}"
+
+        # --- weight: everything the page loaded (every image made to load above) ---------------
+        weight = page_weight(page)
+        record_weight(rel, weight)
+        assert weight["total"] <= MAX_PAGE_BYTES, (
+            f"{rel}: {weight['total'] / 1e6:.2f} MB loaded (budget {MAX_PAGE_BYTES / 1e6:.1f} MB): {weight}")
 
         # --- explorers and animations --------------------------------------------------------
         if "cnnlab-explorer" in html:
@@ -325,8 +353,29 @@ def test_page_in_browser(rel, server, browser):
             context.close()
 
 
+def axe_violations(page) -> list[dict]:
+    """axe-core's critical and serious violations on ``page``: rule, impact, a few targets."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    # preload off: axe would fetch stylesheets itself to build a CSSOM (only the css-orientation-lock
+    # rule uses it) and resolves theme.css's @import against the page, asking for a missing file
+    results = Axe().run(page, options={"resultTypes": ["violations"], "preload": False})
+    return [{"rule": v["id"], "impact": v["impact"], "help": v["help"],
+             "targets": [n["target"] for n in v["nodes"][:3]], "count": len(v["nodes"])}
+            for v in results.response["violations"] if v["impact"] in ("critical", "serious")]
+
+
+def record_weight(rel: str, weight: dict[str, int]) -> None:
+    """Keep each page's weight in test-artifacts/site/page-weights.json (for the report)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / "page-weights.json"
+    table = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    table[rel] = weight
+    path.write_text(json.dumps(table, indent=1, sort_keys=True), encoding="utf-8")
+
+
 def raw_tex(prose: str) -> str | None:
-    """What in the visible prose is TeX that MathJax did not get (None when there is none).
+    """What in the visible prose is TeX that was not typeset (None when there is none).
 
     A dollar sign or a TeX command left in the prose is math that did not parse: e.g. a line
     inside ``$…$`` that starts with ``+ `` and so became a Markdown list item. This course
@@ -388,9 +437,8 @@ def test_animation_check_sees_a_step(chromium, frames_differ):
 
 
 def test_explorer_check_sees_controls_change_the_view(chromium):
-    import json
-
     from cnnlab.explorers import SlidingFilter
+    from cnnlab.explorers.static import read_payload, write_payload
 
     html = SlidingFilter().static_html()
     page = chromium.new_page()
@@ -398,15 +446,11 @@ def test_explorer_check_sees_controls_change_the_view(chromium):
     report = page.evaluate(EXPLORERS_JS)
     assert report and all(r["ok"] for r in report), report
     # the same explorer with every state drawn alike: every control must be reported as dead
-    data_start = html.index('<script type="application/json" class="cx-data">') + len(
-        '<script type="application/json" class="cx-data">')
-    data_end = html.index("</script>", data_start)
-    data = json.loads(html[data_start:data_end])
+    data = read_payload(html)
     first = next(iter(data["states"].values()))[0]
     data["states"] = {k: [first] * len(v) for k, v in data["states"].items()}
-    dead = html[:data_start] + json.dumps(data).replace("</", "<\\/") + html[data_end:]
     uid = html[html.index('id="cnnlab-x-'):].split('"')[1]
-    dead = dead.replace(uid, "cnnlab-x-dead")
+    dead = write_payload(html, data).replace(uid, "cnnlab-x-dead")
     page.set_content(f"<html><body>{dead}</body></html>")
     report = page.evaluate(EXPLORERS_JS)
     page.close()
@@ -419,3 +463,130 @@ def test_raw_tex_check():
     assert "'$$'" in raw_tex("$$ x $$")
     assert "\\cdot" in raw_tex("a \\cdot b")
     assert "\\(" in raw_tex("inline \\( x \\) left")
+
+
+# --- navigation at every width: touch (390 px), keyboard (800 px), mouse (1280 px) -------------
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True,
+         "device_scale_factor": 2}
+TABLET = {"viewport": {"width": 800, "height": 1000}}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+MENU_LINK = ".bd-sidebar-primary nav a.reference.internal[href$='{name}.html']"
+
+
+def toc_pages() -> list[str]:
+    """The pages of ``_toc.yml`` in reading order (``book/intro``, the chapters, reference)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+    for part in toc.get("parts", []):
+        pages += [c["file"] for c in part.get("chapters", [])]
+    return pages
+
+
+def far_page(rel: str) -> str:
+    """A toc page at least two places away from ``rel`` (pages outside the toc count as the front page)."""
+    order = toc_pages()
+    here = order.index(rel.removesuffix(".html")) if rel.removesuffix(".html") in order else 0
+    return order[(here + len(order) // 2) % len(order)]
+
+
+def _in_viewport(page, selector: str) -> bool:
+    """Whether the first element matching ``selector`` is laid out on screen (not slid away)."""
+    return page.evaluate(
+        """(sel) => { const e = document.querySelector(sel); if (!e) return false;
+             const r = e.getBoundingClientRect();
+             return r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth
+                    && getComputedStyle(e).visibility !== 'hidden'; }""", selector)
+
+
+def _open_page(browser, server, rel, **context):
+    ctx = browser.new_context(**context)
+    ctx.set_default_timeout(60_000)
+    page = ctx.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{server}/{rel}", wait_until="load")
+    return ctx, page, errors
+
+
+def _nav_pages() -> list[str]:
+    return [p for p in site_pages() if p != "index.html"] or ["book/intro.html"]
+
+
+@pytest.mark.parametrize("rel", _nav_pages(), ids=_page_id)
+def test_menu_by_touch_at_phone_width(rel, server, browser):
+    target = far_page(rel)
+    link = MENU_LINK.format(name=target.split("/")[-1])
+    ctx, page, errors = _open_page(browser, server, rel, **PHONE)
+    try:
+        assert page.locator(link).count(), f"{rel}: no menu link to {target}"
+        assert not _in_viewport(page, link), f"{rel}: the menu is open before any tap"
+        page.locator("button.primary-toggle").first.tap()
+        page.wait_for_function(f"() => {{ const r = document.querySelector({link!r}).getBoundingClientRect();"
+                               f" return r.right > 0 && r.left < innerWidth; }}")
+        assert _in_viewport(page, link)
+        page.locator("label.overlay-primary").tap(position={"x": 370, "y": 400})  # tap outside: closes
+        page.wait_for_function(f"() => document.querySelector({link!r}).getBoundingClientRect().right <= 0")
+        page.locator("button.primary-toggle").first.tap()
+        page.wait_for_function(f"() => document.querySelector({link!r}).getBoundingClientRect().left >= 0")
+        page.locator(link).first.tap()
+        page.wait_for_url(f"**/{target}.html")
+        if page.locator("button.secondary-toggle").count():  # the in-page contents, by touch
+            page.locator("button.secondary-toggle").first.tap()
+            page.wait_for_function("() => { const r = document.querySelector('.bd-sidebar-secondary')"
+                                   ".getBoundingClientRect(); return r.left < innerWidth && r.right > 0; }")
+            page.locator("label.overlay-secondary").tap(position={"x": 20, "y": 400})
+            page.wait_for_function("() => document.querySelector('.bd-sidebar-secondary')"
+                                   ".getBoundingClientRect().left >= innerWidth")
+        assert not errors, errors
+    finally:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"phone__{_page_id(rel).replace('/', '__')}.png"))
+        ctx.close()
+
+
+@pytest.mark.parametrize("rel", ["book/intro.html", "notebooks/ch2_math_principles.html"], ids=_page_id)
+def test_menu_by_keyboard_at_tablet_width(rel, server, browser):
+    if not (SITE / rel).is_file():
+        pytest.skip(f"{rel} not built")
+    target = far_page(rel)
+    link = MENU_LINK.format(name=target.split("/")[-1])
+    ctx, page, errors = _open_page(browser, server, rel, **TABLET)
+    try:
+        assert not _in_viewport(page, link)
+        for _ in range(20):  # Tab from the top of the page to the menu button
+            page.keyboard.press("Tab")
+            if page.evaluate("() => document.activeElement.matches('button.primary-toggle')"):
+                break
+        else:
+            pytest.fail(f"{rel}: 20 Tab presses never reached the menu button")
+        page.keyboard.press("Enter")
+        page.wait_for_function(f"() => document.querySelector({link!r}).getBoundingClientRect().left >= 0")
+        page.locator(link).first.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"**/{target}.html")
+        assert not errors, errors
+    finally:
+        ctx.close()
+
+
+def test_sidebar_collapses_by_mouse_at_desktop_width(server, browser):
+    ctx, page, errors = _open_page(browser, server, "notebooks/ch1_visual_system.html", **DESKTOP)
+    try:
+        sidebar = ".bd-sidebar-primary"
+        assert _in_viewport(page, sidebar)
+        page.locator("button.primary-toggle").first.click()
+        page.wait_for_function("() => !(document.querySelector('.bd-sidebar-primary').offsetWidth > 0)"
+                               " || document.querySelector('.bd-sidebar-primary').getBoundingClientRect().right <= 0")
+        page.locator("button.primary-toggle").first.click()
+        page.wait_for_function("() => document.querySelector('.bd-sidebar-primary').getBoundingClientRect().right > 0")
+        assert not errors, errors
+    finally:
+        ctx.close()
+
+
+def test_far_page_is_not_adjacent():
+    order = toc_pages()
+    for rel in order:
+        target = far_page(rel + ".html")
+        assert abs(order.index(target) - order.index(rel)) >= 2, (rel, target)

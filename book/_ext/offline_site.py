@@ -5,15 +5,10 @@ This local Sphinx extension does three things:
 1. ``doctree-resolved``: drops the Font Awesome 4 stylesheet that matplotlib's
    ``Animation.to_jshtml()`` links from a CDN (the theme bundles its own icons, the
    animation's buttons keep working).
-2. ``build-finished``: copies MathJax 3 from the pinned npm package that ``make mathjax``
-   unpacks (``offline_mathjax_source``) into ``_static/mathjax/``, where ``mathjax_path``
-   (``mathjax/tex-chtml.js``) points. Only the parts a page can load are copied: the
-   ``tex-chtml`` component, the TeX extensions it autoloads, the CHTML fonts and the
-   accessibility/menu modules (loaded when a reader turns them on in MathJax's menu).
-3. ``html-page-context``: drops the saved ipywidgets state (``widget-state+json``) that myst-nb
+2. ``html-page-context``: drops the saved ipywidgets state (``widget-state+json``) that myst-nb
    would embed in a page: the site shows the explorers' static HTML, never widget views, and
    loads no widget manager (``nb_ipywidgets_js: {}``), so the state is dead weight.
-4. ``build-finished``: scans every built HTML page (and every CSS file) for a reference that
+3. ``build-finished``: scans every built HTML page (and every CSS file) for a reference that
    the browser would fetch from elsewhere: ``<script src>``, ``<link href>`` (stylesheet,
    preload, icon …), ``<img src|srcset>``, ``<source>``, ``<iframe>``, ``<video>``,
    ``<audio>``, ``<embed>``, ``<object data>``, and ``url(…)``/``@import`` in CSS (inline
@@ -25,7 +20,6 @@ This local Sphinx extension does three things:
 from __future__ import annotations
 
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -64,17 +58,6 @@ FETCHING_ATTRS = {
 #: ``<link rel=…>`` values that do not fetch anything at page load
 PASSIVE_LINK_RELS = {"canonical", "alternate", "author", "license", "help", "me", "next", "prev", "index", "search", "copyright"}
 CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])\s*((?:https?:)?//[^"')\s]+)""", re.IGNORECASE)
-
-#: parts of the MathJax ``es5`` tree copied into the site (relative to ``es5/``)
-MATHJAX_PARTS = (
-    "tex-chtml.js",
-    "input/tex/extensions",
-    "output/chtml/fonts/woff-v2",
-    "ui",
-    "a11y",
-    "sre",
-)
-
 
 class _RefCollector(HTMLParser):
     """Collect every external reference a browser would load from one HTML document."""
@@ -148,30 +131,6 @@ def drop_widget_state(app: Sphinx, pagename: str, *args) -> None:
         nb_metadata[pagename].get("js_files", {}).pop("ipywidgets_state", None)
 
 
-def copy_mathjax(app: Sphinx) -> None:
-    """Copy the pinned MathJax into ``_static/mathjax`` (a warning if it was never installed)."""
-    source = Path(app.confdir, app.config.offline_mathjax_source)
-    if not (source / "tex-chtml.js").is_file():
-        logger.warning(
-            "MathJax not found at %s: run `make mathjax` (installs npm mathjax@3.2.2); "
-            "without it no formula renders",
-            source,
-            type="offline",
-            subtype="mathjax",
-        )
-        return
-    target = Path(app.outdir, "_static", "mathjax")
-    for part in MATHJAX_PARTS:
-        src, dst = source / part, target / part
-        if src.is_dir():
-            shutil.copytree(src, dst, dirs_exist_ok=True)
-        elif src.is_file():
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dst)
-        else:
-            logger.warning("MathJax part %s missing in %s", part, source, type="offline", subtype="mathjax")
-
-
 def check_site(app: Sphinx) -> int:
     """Warn about every external reference in the built site; return how many were found."""
     outdir = Path(app.outdir)
@@ -194,14 +153,12 @@ def check_site(app: Sphinx) -> int:
 def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    copy_mathjax(app)
     if app.config.offline_check:
         count = check_site(app)
         logger.info("offline_site: %d external reference(s) in the built site", count)
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_config_value("offline_mathjax_source", "node_modules/mathjax/es5", "html")
     app.add_config_value("offline_check", True, "html")
     app.add_config_value("offline_drop_widget_state", True, "html")
     app.connect("doctree-resolved", strip_font_awesome)
