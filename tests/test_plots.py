@@ -141,6 +141,8 @@ def test_in_a_kernel_pictures_come_as_retina_png_and_grids_as_svg():
         "from cnnlab.plots import show_matrix, use_book_style\nuse_book_style()",
         "fig, ax = plt.subplots()\nshow_matrix(ax, np.eye(3))\nplt.show()",
         "fig, ax = plt.subplots()\nax.imshow(np.zeros((100, 100)))\nplt.show()",
+        "fig, ax = plt.subplots()\nax.imshow(np.random.default_rng(0)"
+        ".random((300, 300)))\nplt.show()",
     ]
     nb = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_code_cell(c) for c in cells])
@@ -156,6 +158,15 @@ def test_in_a_kernel_pictures_come_as_retina_png_and_grids_as_svg():
     # no fixed height: a page that narrows the picture keeps its proportions
     assert "height" not in photo["metadata"]["image/png"]
     assert pixel_width > 400
+    # a photograph (over PHOTO_PIXELS) comes as a retina JPEG, width only
+    (big,) = [o for o in nb.cells[3].outputs if "data" in o]
+    assert set(big["data"]) & {"image/png", "image/svg+xml"} == set()
+    jpeg = base64.b64decode(big["data"]["image/jpeg"])
+    assert jpeg[:2] == b"\xff\xd8"                       # JPEG's start marker
+    from PIL import Image
+    import io
+    assert Image.open(io.BytesIO(jpeg)).size[0] // 2 == big["metadata"]["image/jpeg"]["width"]
+    assert "height" not in big["metadata"]["image/jpeg"]
 
 
 def _all_texts(fig):
