@@ -147,7 +147,8 @@ class VisualSystem(Explorer):
         return "\n".join([
             f'<div class="cx-formula">{esc(heading)}</div>',
             '<div class="cx-row">',
-            picture(self._image_uri, w * scale, "image"),
+            picture(self._image_uri, w * scale, "image",
+                    alt="the grey photograph the cell looks at"),
             picture(png_uri(k, -km, km, cmap="RdBu_r"), 120, "receptive field (red +, blue −)"),
             picture(png_uri(resp, -m, m, cmap="RdBu_r"), w * scale, "response (red +, blue −)"),
             "</div>",
