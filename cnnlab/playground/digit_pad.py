@@ -9,20 +9,16 @@ thing. The weights are chapter 5's modern LeNet-5
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
 import json
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
 from ..datasets import load_mnist
+from ._page import element_id, merged_labels, static_text
 from .weights import StoredWeights, load_weights
 
 __all__ = ["DigitPad", "LABELS", "LAYERS", "pack_weights"]
-
-_STATIC = Path(__file__).with_name("static")
 
 #: Every text the pad shows, so that a translation can replace them.
 LABELS = {
@@ -52,7 +48,6 @@ LAYERS = [("C1", "convolution 5×5, ReLU", (6, 28, 28)),
           ("S4", "max pooling 2×2", (16, 5, 5)),
           ("C5", "convolution 5×5, ReLU", (120, 1, 1)),
           ("F6", "dense, ReLU", (84,))]
-_shown: dict[str, int] = {}
 
 
 def pack_weights(weights: StoredWeights) -> dict:
@@ -64,11 +59,6 @@ def pack_weights(weights: StoredWeights) -> dict:
         chunks.append(a.tobytes())
         offset += a.size
     return {"data": base64.b64encode(b"".join(chunks)).decode("ascii"), "arrays": arrays}
-
-
-@lru_cache(maxsize=None)
-def _static_text(name: str) -> str:
-    return (_STATIC / name).read_text(encoding="utf-8")
 
 
 def _held_out_digits(per_class: int):
@@ -95,11 +85,8 @@ class DigitPad:
                  labels: dict | None = None):
         if not isinstance(per_class, int) or not 1 <= per_class <= 10:
             raise ValueError(f"per_class must be an integer from 1 to 10; got {per_class!r}")
-        unknown = sorted(set(labels or {}) - set(LABELS))
-        if unknown:
-            raise ValueError(f"labels: unknown keys {unknown}; the keys are {sorted(LABELS)}")
+        self.labels = merged_labels(labels, LABELS)
         self.weights = weights or load_weights()
-        self.labels = {**LABELS, **(labels or {})}
         self.images, self.classes = _held_out_digits(per_class)
 
     def _data(self) -> str:
@@ -130,9 +117,7 @@ class DigitPad:
     def _repr_html_(self) -> str:
         L, esc = self.labels, html.escape
         data = self._data()
-        digest = hashlib.sha1(data.encode()).hexdigest()[:10]
-        _shown[digest] = _shown.get(digest, 0) + 1
-        uid = f"cnnlab-dp-{digest}-{_shown[digest]}"
+        uid = element_id("cnnlab-dp", data)
         options = "".join(
             f'<option value="{k}">{esc(L["digit"].format(k=k + 1, label=int(c)))}</option>'
             for k, c in enumerate(self.classes))
@@ -149,7 +134,7 @@ class DigitPad:
                           'height="32"></canvas><span class="dp-rf" hidden></span></span>')])
         layers = "".join(self._layer_html(*spec) for spec in LAYERS)
         return f"""<div class="cl-pg cl-digitpad" id="{uid}">
-<style>{_static_text("playground.css")}</style>
+<style>{static_text("playground.css")}</style>
 <div class="dp-row">
 <div><canvas class="dp-pad" width="280" height="280" aria-label="{esc(L['pad'])}"></canvas>
 <div><button type="button" class="dp-clear">{esc(L['clear'])}</button>
@@ -160,7 +145,7 @@ class DigitPad:
 <div class="dp-rf-text"></div></div></div></div>
 <div class="dp-out" hidden><div>{esc(L['layers'])}</div>{layers}</div>
 <script type="application/json" class="dp-data">{data}</script>
-<script>{_static_text("lenet.js")}
-{_static_text("digitpad.js")}
+<script>{static_text("lenet.js")}
+{static_text("digitpad.js")}
 cnnlabDigitPad.init({json.dumps(uid)});</script>
 </div>"""

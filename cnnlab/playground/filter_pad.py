@@ -8,20 +8,16 @@ A stride and padding that do not fit the image get the teaching message of
 """
 from __future__ import annotations
 
-import hashlib
 import html
 import json
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
 from ..arithmetic import conv_output_size
 from ..datasets import load_mnist
+from ._page import element_id, merged_labels, static_text
 
 __all__ = ["FilterPad", "FILTER_LABELS", "PRESETS", "STRIDES", "PADDINGS", "default_images"]
-
-_STATIC = Path(__file__).with_name("static")
 
 #: Filters to start from (rows of the 3×3 filter, cross-correlation as in the kernels).
 PRESETS = {
@@ -51,12 +47,6 @@ FILTER_LABELS = {
     "summary": "Feature map {h}×{w}; selected y[{i}, {j}] = {value}",
     "cellLabel": "w[{u}, {v}]",
 }
-_shown: dict[str, int] = {}
-
-
-@lru_cache(maxsize=None)
-def _static_text(name: str) -> str:
-    return (_STATIC / name).read_text(encoding="utf-8")
 
 
 def default_images() -> dict:
@@ -106,15 +96,12 @@ class FilterPad:
 
     def __init__(self, labels: dict | None = None, preset: str = "vertical edges",
                  image: str = "grid"):
-        unknown = sorted(set(labels or {}) - set(FILTER_LABELS))
-        if unknown:
-            raise ValueError(f"labels: unknown keys {unknown}; the keys are {sorted(FILTER_LABELS)}")
+        self.labels = merged_labels(labels, FILTER_LABELS)
         if preset not in PRESETS:
             raise ValueError(f"preset must be one of {sorted(PRESETS)}; got {preset!r}")
         self.images = default_images()
         if image not in self.images:
             raise ValueError(f"image must be one of {sorted(self.images)}; got {image!r}")
-        self.labels = {**FILTER_LABELS, **(labels or {})}
         self.preset, self.image = preset, image
 
     def _data(self) -> str:
@@ -136,9 +123,7 @@ class FilterPad:
     def _repr_html_(self) -> str:
         L, esc = self.labels, html.escape
         data = self._data()
-        digest = hashlib.sha1(data.encode()).hexdigest()[:10]
-        _shown[digest] = _shown.get(digest, 0) + 1
-        uid = f"cnnlab-fp-{digest}-{_shown[digest]}"
+        uid = element_id("cnnlab-fp", data)
         w = np.ravel(PRESETS[self.preset])
         cells = "".join(
             f'<input class="fp-w" type="text" inputmode="decimal" value="{esc(_num(v))}" '
@@ -152,7 +137,7 @@ class FilterPad:
             self._select("fp-stride", L["stride"], [(s, s) for s in STRIDES], 1),
             self._select("fp-pad", L["padding"], [(p, p) for p in PADDINGS], 0)])
         return f"""<div class="cl-pg cl-filterpad" id="{uid}">
-<style>{_static_text("playground.css")}</style>
+<style>{static_text("playground.css")}</style>
 <div class="dp-row"><div><div>{esc(L['filter'])}</div><div class="fp-grid">{cells}</div></div>
 <div class="fp-controls">{controls}</div></div>
 <div class="fp-drawbox" hidden><div>{esc(L['draw'])}</div>
@@ -164,8 +149,8 @@ class FilterPad:
 <div class="fp-message" role="alert" hidden></div></div></div>
 <div class="fp-sum"></div><div class="fp-live" aria-live="polite"></div>
 <script type="application/json" class="fp-data">{data}</script>
-<script>{_static_text("lenet.js")}
-{_static_text("filterpad.js")}
+<script>{static_text("lenet.js")}
+{static_text("filterpad.js")}
 cnnlabFilterPad.init({json.dumps(uid)});</script>
 </div>"""
 
