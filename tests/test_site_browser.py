@@ -175,7 +175,15 @@ EXPLORERS_JS = """
 async () => {
   const report = [];
   const settle = () => new Promise(r => setTimeout(r, 30));
-  for (const root of document.querySelectorAll('div.cnnlab-explorer')) {
+  // explorers unpack their state tables asynchronously: compare views only once each has drawn
+  const roots = [...document.querySelectorAll('div.cnnlab-explorer')];
+  for (let t = 0; t < 300 && !roots.every(e => e.getAttribute('data-ready') === '1'); t++) await settle();
+  for (const root of roots) {
+    if (root.getAttribute('data-ready') !== '1') {
+      report.push({name: root.getAttribute('data-explorer') || root.id, control: '(none)', ok: false,
+                   why: 'never drew (data-ready is ' + root.getAttribute('data-ready') + ')'});
+      continue;
+    }
     const name = root.getAttribute('data-explorer') || root.id;
     const view = root.querySelector('.cx-view');
     if (!view) { report.push({name, control: '(none)', ok: false, why: 'no .cx-view'}); continue; }
