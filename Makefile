@@ -1,5 +1,5 @@
 # CNN Lab — the two commands a new user runs:
-#   make book   build the course website into _build/html (creates .venv on first run)
+#   make book   build the course website into _build/html, 中文版 into _build/html/zh (creates .venv on first run)
 #   make test   run every test: unit tests, notebooks (nbval), the book build with -W, browser tests
 # Other targets: make serve (read the built site on http://127.0.0.1:8000), make venv,
 # make katex, make bench, make clean.
@@ -46,13 +46,20 @@ $(KATEX_STAMP):
 	rm $(KATEX_DIR)/katex-$(KATEX_VERSION).tgz
 	touch $(KATEX_STAMP)
 
+# Both editions: English into _build/html, then Chinese into _build/html/zh from the same sources,
+# the catalogs in locales/ and the English build's execution cache (the notebooks run once).
+ZH_BUILD := $(BIN)/python scripts/editions.py zh
+
 book: $(STAMP) $(KATEX_STAMP)
 	$(JB_BUILD)
+	$(ZH_BUILD)
 
-# The whole site is rebuilt (--all) so that every notebook runs and every asset is copied;
-# then unit tests, browser tests (they read _build/html) and every notebook under nbval.
+# The whole site is rebuilt (--all) so that every notebook runs and every asset is copied, then
+# the Chinese edition; then unit tests, browser tests (they read _build/html, both editions) and
+# every notebook under nbval.
 test: $(STAMP) $(KATEX_STAMP)
 	$(JB_BUILD) --all
+	$(ZH_BUILD)
 	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env -p no:cacheprovider; \
 	rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: treated as a failure"; fi; \

@@ -39,6 +39,10 @@ ZH_OVERRIDES = {
     "language": LANG,
     "html_search_language": "zh",          # Sphinx splits Chinese words with jieba
     "html_title": "CNN Lab · 卷积神经网络",
+    "numfig_format": {"figure": "图 %s", "table": "表 %s", "code-block": "代码 %s", "section": "第 %s 节"},
+    # myst-nb's buttons on cells whose code is hidden ("Show code cell source")
+    "nb_code_prompt_show": "显示代码",
+    "nb_code_prompt_hide": "隐藏代码",
 }
 COMMON_OVERRIDES = {
     "locale_dirs": [str(LOCALES)],
@@ -85,11 +89,30 @@ def _mime_priority() -> list:
     return [list(entry) for entry in ours] + images
 
 
+def search_dictionary() -> Path:
+    """A jieba user dictionary of the course's terms (locales/terms.tsv), so that Sphinx's
+    Chinese search indexes 感受野 as one word (jieba's own dictionary splits it: 感受 + 野)."""
+    words = []
+    for line in (LOCALES / "terms.tsv").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        cells = line.split("\t")
+        for word in [cells[1]] + (cells[2].split(",") if len(cells) > 2 else []):
+            word = word.strip()
+            if word and " " not in word and any("\u3400" <= ch <= "\u9fff" for ch in word):
+                words.append(word)
+    path = BUILD / "zh-search-words.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{w} 100000 n\n" for w in dict.fromkeys(words)), encoding="utf-8")
+    return path
+
+
 def build_zh() -> int:
     """The Chinese site in _build/html/zh (the English site must be built first)."""
     if not (BUILD / ".jupyter_cache").is_dir():
         sys.exit("no execution cache: build the English edition first (make book)")
-    return _build("html", ZH_OUT, ZH_OVERRIDES, warning_is_error=True)
+    overrides = dict(ZH_OVERRIDES, html_search_options={"dict": str(search_dictionary())})
+    return _build("html", ZH_OUT, overrides, warning_is_error=True)
 
 
 def extract() -> Path:

@@ -99,7 +99,7 @@ def site_pages(site: Path) -> list[str]:
     pages = []
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site).as_posix()
-        if rel.split("/")[0] in {"_static", "_sources", "_images"} or rel.startswith("."):
+        if {"_static", "_sources", "_images"} & set(rel.split("/")) or rel.startswith("."):
             continue
         pages.append(rel)
     return pages

@@ -67,7 +67,8 @@ def _toc_files() -> list[str]:
 def _pages() -> list[Path]:
     return [
         p for p in sorted(SITE.rglob("*.html"))
-        if p.relative_to(SITE).parts[0] not in {"_static", "_sources", "_images"}
+        # both editions' pages (the Chinese one in zh/), not their assets and sources
+        if not {"_static", "_sources", "_images"} & set(p.relative_to(SITE).parts)
         and not p.relative_to(SITE).parts[0].startswith(".")
     ]
 

@@ -18,7 +18,7 @@ from ..datasets import load_mnist
 from ._page import element_id, merged_labels, static_text
 from .weights import StoredWeights, load_weights
 
-__all__ = ["DigitPad", "LABELS", "LAYERS", "pack_weights"]
+__all__ = ["DigitPad", "LABELS", "LABELS_ZH", "LAYERS", "LAYERS_ZH", "pack_weights"]
 
 #: Every text the pad shows, so that a translation can replace them.
 LABELS = {
@@ -41,6 +41,27 @@ LABELS = {
     "alt_maps": "{n} feature maps of {layer}",
 }
 
+#: :data:`LABELS` in Chinese (the book's Chinese edition; ``DigitPad(labels=LABELS_ZH)``).
+LABELS_ZH = {
+    "title": "写一个数字，让 LeNet-5 来识别",
+    "pad": "手写板：用鼠标、触控笔或手指写一个数字",
+    "clear": "清除",
+    "pick": "……或者选一个测试集中的数字：",
+    "none": "（无）",
+    "digit": "样例 {k}：数字 {label}",
+    "prep": "手写的数字如何预处理（与 MNIST 的数字相同）",
+    "box": "缩放到 20×20",
+    "centred": "居中放进 28×28",
+    "input": "补零到 32×32",
+    "probs": "各类别的概率（10 个输出的 softmax）",
+    "empty": "写一个数字（或选一个），看 LeNet-5 怎样识别它。",
+    "reads": "LeNet-5 识别为：{digit}（{p} %）",
+    "rfHint": "指向或轻触特征图上的一个单元，看它在输入上的感受野。",
+    "rf": "{layer} 的单元 ({i}, {j}) 看到输入上从第 {top} 行、第 {left} 列开始的 {size}×{size} 窗口。",
+    "layers": "每一层的输出",
+    "alt_maps": "{layer} 的 {n} 张特征图",
+}
+
 #: (layer, what it is, output shape) as chapter 5's table gives them.
 LAYERS = [("C1", "convolution 5×5, ReLU", (6, 28, 28)),
           ("S2", "max pooling 2×2", (6, 14, 14)),
@@ -48,6 +69,10 @@ LAYERS = [("C1", "convolution 5×5, ReLU", (6, 28, 28)),
           ("S4", "max pooling 2×2", (16, 5, 5)),
           ("C5", "convolution 5×5, ReLU", (120, 1, 1)),
           ("F6", "dense, ReLU", (84,))]
+
+#: The "what it is" of :data:`LAYERS` in Chinese.
+LAYERS_ZH = {"convolution 5×5, ReLU": "卷积 5×5，ReLU", "max pooling 2×2": "最大池化 2×2",
+             "dense, ReLU": "全连接，ReLU"}
 
 
 def pack_weights(weights: StoredWeights) -> dict:

@@ -17,7 +17,8 @@ from ..arithmetic import conv_output_size
 from ..datasets import load_mnist
 from ._page import element_id, merged_labels, static_text
 
-__all__ = ["FilterPad", "FILTER_LABELS", "PRESETS", "STRIDES", "PADDINGS", "default_images"]
+__all__ = ["FilterPad", "FILTER_LABELS", "FILTER_LABELS_ZH", "PRESETS", "PRESETS_ZH", "IMAGES_ZH", "STRIDES",
+           "PADDINGS", "default_images"]
 
 #: Filters to start from (rows of the 3×3 filter, cross-correlation as in the kernels).
 PRESETS = {
@@ -47,6 +48,33 @@ FILTER_LABELS = {
     "summary": "Feature map {h}×{w}; selected y[{i}, {j}] = {value}",
     "cellLabel": "w[{u}, {v}]",
 }
+
+#: :data:`FILTER_LABELS` in Chinese (the book's Chinese edition; ``FilterPad(labels=FILTER_LABELS_ZH)``).
+FILTER_LABELS_ZH = {
+    "filter": "你的 3×3 卷积核 w（可以输入任意的数）",
+    "preset": "从预设开始",
+    "custom": "（自定义）",
+    "image": "图像",
+    "stride": "步长 S",
+    "padding": "补零 P",
+    "input": "输入 x（红框：所选输出对应的窗口）",
+    "output": "特征图 y = w ⋆ x（轻触一个格子或用方向键选择）",
+    "draw": "在这里画（28×28）",
+    "clear": "清除画布",
+    "notNumber": "卷积核的每一项都必须是数。",
+    "noFit": "这个步长和补零与图像的尺寸不匹配。",
+    "summary": "特征图 {h}×{w}；选中的 y[{i}, {j}] = {value}",
+    "cellLabel": "w[{u}, {v}]",
+}
+
+#: The names of :data:`PRESETS` and of :func:`default_images` (and "custom") in Chinese.
+PRESETS_ZH = {"vertical edges": "竖直边缘", "horizontal edges": "水平边缘", "blur": "模糊", "sharpen": "锐化",
+              "identity": "恒等"}
+IMAGES_ZH = {"Grace Hopper, 32×32 grey (chapter 2's photograph)": "Grace Hopper，32×32 灰度（第 2 章的照片）",
+             "the 4×4 ■■ grid of §2.3": "§2.3 的 4×4 ■■ 网格",
+             "a held-out MNIST digit (28×28)": "一个测试集中的 MNIST 数字（28×28）",
+             "your drawing (28×28)": "你画的图（28×28）",
+             "custom": "自定义"}
 
 
 def default_images() -> dict:
