@@ -2,7 +2,9 @@
 alternatives, with its translation (placeholders as in :mod:`.i18n`).
 
 Terms are the lecture's (``locales/terms.tsv``): 卷积核 (filter), 步长, 补零, 特征图, 感受野,
-池化, 权值共享, 敏感度图, 参与计算的次数, 侧抑制, 局部响应归一化; "Lecture 3.9" is 课件 3.9.
+池化, 权值共享, 敏感度图, 参与计算的次数, 侧抑制, 局部响应归一化. The words are the chapters':
+"Lecture 3.9" is 课件 3.9, "the slide" 课件, "the lecture" 原课程, "explorer" 交互演示; a weight
+is 权重, an orientation 朝向, a held-out digit 留出数字.
 Numbers, formulas, symbols and names stay as they are. Captions drawn inside the SVG
 drawings must not be wider than their English (the drawings keep their English layout):
 the tests measure them.
@@ -54,11 +56,11 @@ VOCABULARIES = {
     "letter": {c: c for c in "abcdefghi"},
     "region": {"top-left": "左上", "top": "上", "top-right": "右上", "left": "左", "centre": "中间",
                "right": "右", "bottom-left": "左下", "bottom": "下", "bottom-right": "右下"},
-    "fire": {"fires": "激活", "does not fire": "不激活"},
+    "fire": {"fires": "被激活", "does not fire": "未被激活"},
     "pool": {"Max": "最大", "Mean": "平均", "Gaussian": "高斯", "Trainable": "可训练"},
     "plural": {"": "", "s": ""},
     "mach": {"the response follows the luminance.": "响应与亮度一致。",
-             "the response over- and undershoots at each edge.": "响应在每个边缘处都有过冲和下冲。"},
+             "the response over- and undershoots at each edge.": "响应在每条边缘两侧都出现过冲和下冲。"},
 }
 
 #: (English template, Chinese template)
@@ -70,9 +72,9 @@ TEMPLATES = [
     ("next {s:t}", "下一个{s}"),
     ("position", "位置"),
     ("output unit", "输出单元"),
-    ("output cell", "输出单元"),
-    ("cell / weight", "单元 / 权值"),
-    ("size / orientation / strength", "大小 / 方向 / 强度"),
+    ("output cell", "输出格子"),
+    ("cell / weight", "单元 / 权重"),
+    ("size / orientation / strength", "大小 / 朝向 / 强度"),
     ("input size L", "输入尺寸 L"),
     ("filter F", "卷积核 F"),
     ("stride S", "步长 S"),
@@ -94,15 +96,15 @@ TEMPLATES = [
      "{h:t} (the kernels accept floor=True and drop the unused trailing rows/columns, like PyTorch)",
      "{f} = {v} 不是整数（卷积核的最后一步会超出补零后的输入 {n} 个像素）；{h}"
      "（卷积的实现接受 floor=True，像 PyTorch 一样丢掉末尾用不上的行/列）"),
-    ("nearest valid padding: P={p:num} gives {f} = {v:num}; {h:t}", "最近的有效补零：P={p} 得 {f} = {v}；{h}"),
-    ("nearest valid stride: S={s:num} gives {f} = {v:num}", "最近的有效步长：S={s} 得 {f} = {v}"),
-    ("a valid stride: S={s:num} gives {f} = {v:num}", "一个有效的步长：S={s} 得 {f} = {v}"),
+    ("nearest valid padding: P={p:num} gives {f} = {v:num}; {h:t}", "最近的有效补零：取 P={p}，得 {f} = {v}；{h}"),
+    ("nearest valid stride: S={s:num} gives {f} = {v:num}", "最近的有效步长：取 S={s}，得 {f} = {v}"),
+    ("a valid stride: S={s:num} gives {f} = {v:num}", "一个有效的步长：取 S={s}，得 {f} = {v}"),
     ("the filter (F={F:num}) is larger than the padded input (L + 2P = {a}): {f} = {v:num} is not a positive "
      "size; use a filter of at most {m:num} or a padding of at least {p:num}",
      "卷积核（F={F}）比补零后的输入还大（L + 2P = {a}）：{f} = {v} 不是正的尺寸；"
      "请用不超过 {m} 的卷积核，或至少 {p} 的补零"),
     # -- SlidingFilter ---------------------------------------------------------------------------------
-    ("Sliding filter (Lecture {r:refs})", "滑动的卷积核（课件 {r}）"),
+    ("Sliding filter (Lecture {r:refs})", "滑动卷积核（课件 {r}）"),
     ("Input {a:dim}, filter {b:dim}, stride {s:num}, padding {p:num}: not a valid output size.",
      "输入 {a}，卷积核 {b}，步长 {s}，补零 {p}：得不到有效的输出尺寸。"),
     ("Position {p:num} of {n:num}: the {f:dim} window at input rows {r}, columns {c} (padded input {d:dim}) "
@@ -123,7 +125,7 @@ TEMPLATES = [
      "的扫描在那里本会得到的值（课件 3.2）。"),
     ("Lecture 3.9 example: the slide's 5×5 image and 3×3 filter, bias 0. S=1 gives a 3×3 map; "
      "S=2 gives its four corner values.",
-     "课件 3.9 的例子：幻灯片上的 5×5 图像和 3×3 卷积核，偏置项为 0。S=1 得到 3×3 的特征图；"
+     "课件 3.9 的例子：课件中的 5×5 图像和 3×3 卷积核，偏置项为 0。S=1 得到 3×3 的特征图；"
      "S=2 得到它四个角上的值。"),
     # -- FCvsConv ------------------------------------------------------------------------------------------
     ("Fully connected vs convolution: the 4×4 “■■” task (Lecture {r:refs})", "全连接与卷积：4×4 的“■■”任务（课件 {r}）"),
@@ -140,18 +142,18 @@ TEMPLATES = [
     ("z_{r:letter} = {s}   (convolution at the same place: {v:num}) → detector {r} {f:fire}",
      "z_{r} = {s}   （同一位置上的卷积：{v}）→ 检测器 {r} {f}"),
     ("fully connected: W 9×16 + b 9 = {a:num} + {b:num} = {c:num} parameters (only {d:num} of the {a} weights are 1)",
-     "全连接：W 9×16 + b 9 = {a} + {b} = {c} 个参数（{a} 个权值中只有 {d} 个为 1）"),
+     "全连接：W 9×16 + b 9 = {a} + {b} = {c} 个参数（{a} 个权重中只有 {d} 个为 1）"),
     ("convolution: one 2×2 filter shared by all 9 positions + 1 bias = 2×2 + 1 = {c:num} parameters",
      "卷积：9 个位置共享的一个 2×2 卷积核 + 1 个偏置项 = 2×2 + 1 = {c} 个参数"),
     ("Each row of W is the 2×2 filter placed at one region (columns of its 4 pixels); the convolution slides that "
      "one filter instead of learning 9 rows. (The slide prints 10 rows; one of them joins pixels 7, 8, B, C, "
      "which are not neighbours. There are 9 regions.)",
      "W 的每一行就是放在一个区域上的 2×2 卷积核（对应该区域 4 个像素的列）；卷积滑动这一个卷积核，"
-     "而不是学习 9 行。（幻灯片印了 10 行，其中一行连接像素 7、8、B、C，它们并不相邻。区域只有 9 个。）"),
+     "而不是学习 9 行。（课件上印了 10 行，其中一行连接像素 7、8、B、C，它们并不相邻。区域只有 9 个。）"),
     # -- ParticipationCounts -----------------------------------------------------------------------------
     ("Participation counts (Lecture {r:refs})", "参与计算的次数（课件 {r}）"),
     ("Input {a:dim}, filter {b:dim}, stride {s:num}, padding {p:num}: the filter does not fit; nothing to count.",
-     "输入 {a}，卷积核 {b}，步长 {s}，补零 {p}：卷积核放不下，没有可数的。"),
+     "输入 {a}，卷积核 {b}，步长 {s}，补零 {p}：卷积核放不进输入，无从计数。"),
     ("Participation counts of a {L:dim} input, F={F:num}, S={S:num}, P={P:num}: from {lo:num} to {hi:num}, "
      "corner pixel {c:num}, sum {s:num}.",
      "{L} 输入（F={F}，S={S}，P={P}）中各像素参与计算的次数：从 {lo} 到 {hi}，角上的像素 {c} 次，总和 {s}。"),
@@ -169,11 +171,11 @@ TEMPLATES = [
      "每个数表示这个输入像素在前向传播中参与计算的次数，也就是它的梯度 ∂E/∂x 要累加多少个 δ·w 项"
      "（课件 {r}）。不补零时，边缘的像素参与计算的次数较少。"),
     # -- ReceptiveField ------------------------------------------------------------------------------------
-    ("Receptive field through a stack of layers (Lecture {r:refs})", "穿过多层的感受野（课件 {r}）"),
+    ("Receptive field through a stack of layers (Lecture {r:refs})", "层叠结构中的感受野（课件 {r}）"),
     ("{l:layers} (input {d:dim})", "{l}（输入 {d}）"),
     ("{l:layers} (Lecture {r:refs}, input {d:dim})", "{l}（课件 {r}，输入 {d}）"),
     ("LeNet-5: {l:layers} (input {d:dim})", "LeNet-5：{l}（输入 {d}）"),
-    ("{n:num} × conv {f:dim} with padding {p:num} (input {d:dim})", "{n} 个卷积 {f}，补零 {p}（输入 {d}）"),
+    ("{n:num} × conv {f:dim} with padding {p:num} (input {d:dim})", "{n} 层卷积 {f}，补零 {p}（输入 {d}）"),
     ("Unit ({u}) of the last {m:dim} map sees input rows {r}, columns {c}: a {s:dim} receptive field, "
      "marked in every layer.",
      "最后一层 {m} 特征图的单元 ({u}) 看到输入的第 {r} 行、第 {c} 列：{s} 的感受野，每一层中都已标出。"),
@@ -195,13 +197,13 @@ TEMPLATES = [
     ("{p:num}: {a:dim} input, {b:dim} filter, stride {s:num} (δ dilated)", "{p}：{a} 输入，{b} 卷积核，步长 {s}（δ 插零）"),
     ("{a:dim} input, {b:dim} filter, stride {s:num}", "{a} 输入，{b} 卷积核，步长 {s}"),
     ("∂E/∂a: which δ and w reach a cell", "∂E/∂a：哪些 δ 和 w 到达一个单元"),
-    ("∂E/∂w = input ⋆ δ (weight gradient)", "∂E/∂w = 输入 ⋆ δ（权值的梯度）"),
+    ("∂E/∂w = input ⋆ δ (weight gradient)", "∂E/∂w = 输入 ⋆ δ（权重的梯度）"),
     ("Cell {a} of the {d:dim} layer l−1: {n:num} δ·w term{s:plural} reach it, ∂E/∂{a} = {v:num}, the same as the "
      "full convolution of the padded δ with the filter rotated 180°.",
      "第 l−1 层（{d}）的单元 {a}：有 {n} 个 δ·w 项到达它，∂E/∂{a} = {v}，"
-     "与补零后的 δ 和旋转 180° 的卷积核做 full 卷积的结果相同。"),
+     "与“full” 模式卷积（旋转 180° 的卷积核在补零后的 δ 上滑动）的结果相同。"),
     ("Weight {w} of the {d:dim} filter met {k:num} input cells; ∂E/∂{w} = {v:num}.",
-     "{d} 卷积核的权值 {w} 与 {k} 个输入单元相遇；∂E/∂{w} = {v}。"),
+     "{d} 卷积核的权重 {w} 在前向计算中与 {k} 个输入单元相乘；∂E/∂{w} = {v}。"),
     ("layer l−1: a", "第 l−1 层：a"),
     ("filter w", "卷积核 w"),
     ("δˡ dilated, padded by F−1", "δˡ 插零，再补零 F−1"),
@@ -209,7 +211,7 @@ TEMPLATES = [
     ("δˡ dilated", "δˡ 插零"),
     ("w rotated 180°", "w 旋转 180°"),
     ("full conv = ∂E/∂a", "full 卷积 = ∂E/∂a"),
-    ("full convolution at ({i}): {x}", "({i}) 处的 full 卷积：{x}"),
+    ("full convolution at ({i}): {x}", "({i}) 处的“full” 模式卷积：{x}"),
     ("{n:num} term{s:plural}: {a} took part in {n} output{t:plural} in the forward pass (its participation count). "
      "Multiply by f′(netˡ⁻¹) to get δˡ⁻¹ (Lecture 3.8).",
      "{n} 项：{a} 在前向传播中参与了 {n} 个输出的计算（即它参与计算的次数）。乘以 f′(netˡ⁻¹) 就得到 δˡ⁻¹"
@@ -219,28 +221,28 @@ TEMPLATES = [
      "步长 {s}：在 δ 的值之间插入的零（灰色）还原出步长为 1 的扫描本会得到的图；跳过的位置不影响 E（课件 3.9）。"),
     ("Weight sharing: {w} met {n:num} input cells (purple), one per output, so its gradient sums those products: "
      "the input correlated with δ (Lecture 3.13).",
-     "权值共享：{w} 与 {n} 个输入单元相遇（紫色），每个输出一个，所以它的梯度是这些乘积之和："
+     "权值共享：{w} 与 {n} 个输入单元相乘（紫色），每个输出一次，所以它的梯度是这些乘积之和，"
      "也就是输入与 δ 的互相关（课件 3.13）。"),
     ("Weight sharing: {w} met {n:num} input cells (purple), one per output, so its gradient sums those products: "
      "the input correlated with δ after the zeros are inserted (Lecture 3.13).",
-     "权值共享：{w} 与 {n} 个输入单元相遇（紫色），每个输出一个，所以它的梯度是这些乘积之和："
+     "权值共享：{w} 与 {n} 个输入单元相乘（紫色），每个输出一次，所以它的梯度是这些乘积之和，"
      "也就是输入与插零后的 δ 的互相关（课件 3.13）。"),
     # -- Pooling -------------------------------------------------------------------------------------------
     ("Pooling forward and backward (Lecture {r:refs})", "池化的前向与反向传播（课件 {r}）"),
     ("max", "最大池化"),
     ("mean", "平均池化"),
     ("gaussian (σ = {s:num})", "高斯池化（σ = {s}）"),
-    ("trainable (example weights)", "可训练池化（示例权值）"),
+    ("trainable (example weights)", "可训练池化（示例权重）"),
     ("{d:dim}, stride {s:num}", "{d}，步长 {s}"),
     ("{d:dim}, stride {s:num} (overlapping)", "{d}，步长 {s}（重叠）"),
     ("{m:pool} pooling, {k:dim} window, stride {s:num}: output cell ({c}) of {o:dim} = {v:num} from input rows {r}, "
      "columns {q}; its δ = {d:num} goes back into that window.",
-     "{m}池化，{k} 窗口，步长 {s}：{o} 输出的单元 ({c}) = {v}，来自输入的第 {r} 行、第 {q} 列；"
+     "{m}池化，{k} 窗口，步长 {s}：{o} 输出的格子 ({c}) = {v}，来自输入的第 {r} 行、第 {q} 列；"
      "它的 δ = {d} 传回这个窗口。"),
     ("input x (forward)", "输入 x（前向）"),
-    ("weights g", "权值 g"),
-    ("weights ω", "权值 ω"),
-    ("δ from the layer above", "来自上一层的 δ"),
+    ("weights g", "权重 g"),
+    ("weights ω", "权重 ω"),
+    ("δ from the layer above", "来自后一层的 δ"),
     ("one δ goes back to", "一个 δ 传回到"),
     ("∂E/∂x (all of δ)", "∂E/∂x（全部 δ）"),
     ("backward: {x}", "反向传播：{x}"),
@@ -253,19 +255,19 @@ TEMPLATES = [
      "窗口重叠（步长 < 窗口大小）：落在几个窗口中的像素收集每个窗口的 δ（+=）。"),
     ("Pooling has no weights to learn (trainable pooling learns ω); it only passes δ back (Lecture 3.14). "
      "The depth is unchanged: each map is pooled on its own.",
-     "池化没有要学习的权值（可训练池化学习 ω），它只把 δ 传回去（课件 3.14）。深度不变：每张特征图各自池化。"),
+     "池化没有要学习的权重（可训练池化学习 ω），它只把 δ 传回去（课件 3.14）。深度不变：每张特征图各自池化。"),
     # -- VisualSystem ---------------------------------------------------------------------------------------
     ("The visual system: model cells (Lecture {r:refs})", "视觉系统：模型细胞（课件 {r}）"),
-    ("centre–surround cells (DoG)", "中心–周边细胞（DoG）"),
-    ("oriented cells (Gabor)", "方向选择细胞（Gabor）"),
-    ("Hubel–Wiesel experiment: bar orientation", "Hubel–Wiesel 实验：光条的方向"),
+    ("centre–surround cells (DoG)", "中心–周边型细胞（DoG）"),
+    ("oriented cells (Gabor)", "朝向型细胞（Gabor）"),
+    ("Hubel–Wiesel experiment: bar orientation", "Hubel–Wiesel 实验：光条的朝向"),
     ("lateral inhibition (Mach bands) and LRN", "侧抑制（马赫带）与 LRN"),
     ("An ON-centre cell (centre σ = {a:num} px, surround σ = {b:num} px) and its response to the photograph: "
      "edges and spots respond, uniform areas stay near zero.",
-     "一个 ON 中心细胞（中心 σ = {a} px，周边 σ = {b} px）及其对照片的响应：边缘和斑点有响应，均匀的区域接近零。"),
+     "一个给光中心（ON）细胞（中心 σ = {a} px，周边 σ = {b} px）及其对照片的响应：边缘和斑点有响应，均匀的区域接近零。"),
     ("A simple cell preferring bars at {t:num}° and its response to the photograph: edges at that orientation "
      "respond most.",
-     "一个偏好 {t}° 光条的简单细胞及其对照片的响应：这个方向的边缘响应最强。"),
+     "一个偏好 {t}° 光条的简单细胞及其对照片的响应：这个朝向的边缘响应最强。"),
     ("A bar at {t:num}° over a cell that prefers horizontal bars: response {r:num}, marked on the tuning curve "
      "over 0–180°.",
      "{t}° 的光条落在偏好水平光条的细胞上：响应为 {r}，标在 0–180° 的调谐曲线上。"),
@@ -274,7 +276,7 @@ TEMPLATES = [
      "透过周边抑制强度 k = {k} 的细胞看亮度阶梯：{m}旁边是 7 个通道的激活值在 α = {a} 的 LRN 前后的对比。"),
     ("ON-centre cell: centre Gaussian σ = {a:num} px minus surround Gaussian σ = {b:num} px; kernel {d:dim}, "
      "Σ w = {s:num}",
-     "ON 中心细胞：中心高斯 σ = {a} px 减去周边高斯 σ = {b} px；卷积核 {d}，Σ w = {s}"),
+     "给光中心细胞：中心高斯 σ = {a} px 减去周边高斯 σ = {b} px；卷积核 {d}，Σ w = {s}"),
     ("simple cell preferring bars at {t:num}° (counter-clockwise from horizontal; Gabor: Gaussian × cosine, "
      "wavelength 8 px)",
      "偏好 {t}° 光条的简单细胞（从水平方向起逆时针计；Gabor：高斯 × 余弦，波长 8 px）"),
@@ -287,16 +289,16 @@ TEMPLATES = [
      "均匀的区域给出 ≈ 0，与细胞大小相当的边缘和斑点给出最强的响应。"),
     ("Hubel & Wiesel (1962): a V1 simple cell answers to an edge or bar of one orientation at one place. A CNN's "
      "first-layer filters learn much the same; the eye itself performs no convolution (Lecture 1.4).",
-     "Hubel 和 Wiesel（1962）：V1 的简单细胞只对一个位置上一种方向的边缘或光条起反应。CNN 第一层的卷积核"
+     "Hubel 和 Wiesel（1962）：V1 的简单细胞只对一个位置上一种朝向的边缘或光条起反应。CNN 第一层的卷积核"
      "学到的也大致如此；但眼睛本身并不做卷积（课件 1.4）。"),
     ("bar at {t:num}°: response = {x}", "{t}° 的光条：响应 = {x}"),
     ("stimulus: bar", "刺激：光条"),
     ("the cell's receptive field", "该细胞的感受野"),
-    ("bar orientation (0° = horizontal)", "光条方向（0° = 水平）"),
+    ("bar orientation (0° = horizontal)", "光条朝向（0° = 水平）"),
     ("The simulated Hubel–Wiesel experiment: the cell fires most for the bar along its receptive field (0°) and "
      "hardly at all across it (90°): orientation tuning.",
-     "模拟的 Hubel–Wiesel 实验：光条顺着感受野（0°）时细胞放电最多，横穿它（90°）时几乎不放电：这就是方向调谐。"),
-    ("inhibition strength k = {k:num} (surround weight); {x}", "抑制强度 k = {k}（周边的权值）；{x}"),
+     "模拟的 Hubel–Wiesel 实验：光条顺着感受野（0°）时细胞放电最多，横穿它（90°）时几乎不放电：这就是朝向调谐。"),
+    ("inhibition strength k = {k:num} (surround weight); {x}", "抑制强度 k = {k}（周边的权重）；{x}"),
     ("luminance staircase", "亮度阶梯"),
     ("dashed: luminance · solid: response", "虚线：亮度 · 实线：响应"),
     ("channel: grey before, orange after LRN", "通道：灰 = LRN 前，橙 = LRN 后"),
@@ -308,7 +310,7 @@ TEMPLATES = [
      "luminance itself. Local response normalisation (AlexNet) divides each channel by the activity of its "
      "neighbouring channels: the same idea across feature maps (Lecture 1.4).",
      "马赫带：每一级均匀的台阶在亮的一侧边缘看起来更亮，在暗的一侧边缘看起来更暗，因为相邻的细胞相互抑制"
-     "（侧抑制）。k = 0 时响应就是亮度本身。局部响应归一化（LRN，AlexNet）用相邻通道的激活去除每个通道："
+     "（侧抑制）。k = 0 时响应就是亮度本身。局部响应归一化（LRN，AlexNet）把每个通道除以其相邻通道的激活："
      "同样的思想，作用在特征图之间（课件 1.4）。"),
     # -- InsideLeNet -------------------------------------------------------------------------------------------
     ("Inside LeNet-5: feature maps and filters (Lecture {r:refs})", "LeNet-5 内部：特征图与卷积核（课件 {r}）"),

@@ -44,12 +44,12 @@ LABELS = {
 #: :data:`LABELS` in Chinese (the book's Chinese edition; ``DigitPad(labels=LABELS_ZH)``).
 LABELS_ZH = {
     "title": "写一个数字，让 LeNet-5 来识别",
-    "pad": "手写板：用鼠标、触控笔或手指写一个数字",
+    "pad": "手写板：用鼠标、手写笔或手指写一个数字",
     "clear": "清除",
-    "pick": "……或者选一个测试集中的数字：",
+    "pick": "……或者选一个留出数字：",
     "none": "（无）",
     "digit": "样例 {k}：数字 {label}",
-    "prep": "手写的数字如何预处理（与 MNIST 的数字相同）",
+    "prep": "写好的数字如何预处理（按 MNIST 数字当年的方式）",
     "box": "缩放到 20×20",
     "centred": "居中放进 28×28",
     "input": "补零到 32×32",

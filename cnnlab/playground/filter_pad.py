@@ -51,7 +51,7 @@ FILTER_LABELS = {
 
 #: :data:`FILTER_LABELS` in Chinese (the book's Chinese edition; ``FilterPad(labels=FILTER_LABELS_ZH)``).
 FILTER_LABELS_ZH = {
-    "filter": "你的 3×3 卷积核 w（可以输入任意的数）",
+    "filter": "你的 3×3 卷积核 w（可输入任意数值）",
     "preset": "从预设开始",
     "custom": "（自定义）",
     "image": "图像",
@@ -61,7 +61,7 @@ FILTER_LABELS_ZH = {
     "output": "特征图 y = w ⋆ x（轻触一个格子或用方向键选择）",
     "draw": "在这里画（28×28）",
     "clear": "清除画布",
-    "notNumber": "卷积核的每一项都必须是数。",
+    "notNumber": "卷积核的每一项都必须是数值。",
     "noFit": "这个步长和补零与图像的尺寸不匹配。",
     "summary": "特征图 {h}×{w}；选中的 y[{i}, {j}] = {value}",
     "cellLabel": "w[{u}, {v}]",
@@ -72,7 +72,7 @@ PRESETS_ZH = {"vertical edges": "竖直边缘", "horizontal edges": "水平边�
               "identity": "恒等"}
 IMAGES_ZH = {"Grace Hopper, 32×32 grey (chapter 2's photograph)": "Grace Hopper，32×32 灰度（第 2 章的照片）",
              "the 4×4 ■■ grid of §2.3": "§2.3 的 4×4 ■■ 网格",
-             "a held-out MNIST digit (28×28)": "一个测试集中的 MNIST 数字（28×28）",
+             "a held-out MNIST digit (28×28)": "一个 MNIST 留出数字（28×28）",
              "your drawing (28×28)": "你画的图（28×28）",
              "custom": "自定义"}
 
