@@ -131,7 +131,7 @@ def update() -> None:
     from sphinx_intl import basic
 
     extract()
-    basic.update(str(LOCALES), str(GETTEXT_OUT), [LANG], line_width=100, ignore_obsolete=True)
+    basic.update(str(LOCALES), str(GETTEXT_OUT), [LANG], line_width=100, ignore_obsolete=False)
     fill_untranslatable()
 
 
