@@ -506,7 +506,8 @@ def toc_pages() -> list[str]:
 def far_page(rel: str) -> str:
     """A toc page at least two places away from ``rel`` (pages outside the toc count as the front page)."""
     order = toc_pages()
-    here = order.index(rel.removesuffix(".html")) if rel.removesuffix(".html") in order else 0
+    name = rel.removeprefix("zh/").removesuffix(".html")  # the same place in either edition
+    here = order.index(name) if name in order else 0
     return order[(here + len(order) // 2) % len(order)]
 
 
