@@ -49,11 +49,17 @@ BOOK_STYLE = {
 #: A figure holding an image larger than this many pixels (a photograph, a
 #: big feature map) is sent as a retina PNG; any other figure as SVG.
 RASTER_PIXELS = 64 * 64
-#: A figure holding an image larger than this (a photograph) is sent as a
-#: retina JPEG instead: a fifth of the PNG's bytes for photographs, while
-#: pixel grids (digits, feature maps) stay PNG, whose edges JPEG would blur.
+#: A figure holding an image larger than this (a photograph) may be sent as
+#: a retina JPEG instead, when that is smaller than the PNG: a fifth of the
+#: PNG's bytes for colour photographs, while pixel grids (digits, feature
+#: maps) stay PNG, whose edges JPEG would blur.
 PHOTO_PIXELS = 128 * 128
 JPEG_QUALITY = 85
+#: A retina PNG is stored with a palette of at most 256 colours when no
+#: channel of any pixel moves by more than this (of 255): invisible, and a
+#: half or less of the bytes for the book's pictures (pixel grids drawn with
+#: a colour map hold few colours; anti-aliased text adds a few hundred more).
+PALETTE_MAX_ERROR = 4
 
 
 def is_raster_figure(fig):
@@ -79,35 +85,128 @@ def is_photo_figure(fig):
                for ax in fig.axes for image in ax.get_images())
 
 
-def _jpeg_or_nothing(fig):
+def _png_bytes(image):
+    import io
+
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", optimize=True)
+    return buffer.getvalue()
+
+
+def smallest_png(png):
+    """The smallest PNG that shows ``png``'s picture within :data:`PALETTE_MAX_ERROR`.
+
+    Tries, besides ``png`` itself: an opaque picture without its alpha
+    channel, as 8-bit grey when every pixel is grey, else with a palette of
+    at most 256 colours (Pillow's max-coverage quantiser, no dithering) when
+    no channel of any pixel moves by more than :data:`PALETTE_MAX_ERROR`,
+    else recompressed. Deterministic: the same input gives the same bytes.
+
+    Parameters
+    ----------
+    png : bytes
+        A PNG file.
+
+    Returns
+    -------
+    bytes
+        A PNG file of the same width and height.
+    """
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png))
+    image.load()
+    if image.mode == "RGBA" and image.getextrema()[3][0] == 255:
+        image = image.convert("RGB")
+    if image.mode != "RGB":  # transparency or an unusual mode: only recompress
+        return min([png, _png_bytes(image)], key=len)
+    pixels = np.asarray(image, dtype=np.int16)
+    if (pixels == pixels[..., :1]).all():
+        return min([png, _png_bytes(image.convert("L"))], key=len)
+    palette = image.quantize(colors=256, method=Image.Quantize.MAXCOVERAGE,
+                             dither=Image.Dither.NONE)
+    error = np.abs(np.asarray(palette.convert("RGB"), dtype=np.int16)
+                   - pixels).max()
+    smaller = palette if error <= PALETTE_MAX_ERROR else image
+    return min([png, _png_bytes(smaller)], key=len)
+
+
+def _retina_jpeg(fig):
+    """``(base64 JPEG, metadata)``: twice the pixels, half the width (sharp on
+    high-DPI screens), no height."""
     import base64
     import io
 
-    if not is_photo_figure(fig):
-        return None
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="jpeg", dpi=2 * fig.dpi, bbox_inches="tight",
-                pil_kwargs={"quality": JPEG_QUALITY})
     from PIL import Image
 
-    buffer.seek(0)
-    width = Image.open(buffer).size[0]
-    # twice the pixels, half the width: sharp on high-DPI screens; no height
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="jpeg", dpi=2 * fig.dpi, bbox_inches="tight",
+                pil_kwargs={"quality": JPEG_QUALITY, "optimize": True})
+    width = Image.open(io.BytesIO(buffer.getvalue())).size[0]
     return base64.b64encode(buffer.getvalue()).decode("ascii"), {"width": width // 2}
 
 
-def _png_or_nothing(fig):
+def _retina_png(fig):
+    """``(base64 PNG, metadata)`` made small by :func:`smallest_png`, or None
+    for an empty figure. Only the width: a fixed height in the page would
+    squash the picture when a narrow screen scales its width down."""
+    import base64
+
     from IPython.core.pylabtools import retina_figure
 
-    if not is_raster_figure(fig) or is_photo_figure(fig):
-        return None
     drawn = retina_figure(fig, base64=True, bbox_inches="tight")
     if drawn is None:  # an empty figure draws nothing
         return None
     data, size = drawn
-    # Only the width: a fixed height in the page would squash the picture
-    # when a narrow screen scales its width down (CSS keeps height: auto).
+    data = base64.b64encode(smallest_png(base64.b64decode(data))).decode("ascii")
     return data, {"width": size["width"]}
+
+
+#: the picture the PNG formatter has just encoded, handed to the JPEG
+#: formatter that IPython calls next for the same figure: [(figure, choice)]
+_last_picture = []
+
+
+def _encode_picture(fig):
+    """``(mime type, base64 data, metadata)`` for a picture figure, or None.
+
+    A retina PNG (:func:`smallest_png`); for a photograph (see
+    :func:`is_photo_figure`) also a retina JPEG, and the smaller of the two
+    is kept: JPEG for a colour photograph, PNG where a palette or grey
+    levels hold the picture exactly (feature maps drawn with a colour map)
+    -- smaller, and without JPEG's blur around text and pixel edges.
+    """
+    png = _retina_png(fig)
+    choice = None if png is None else ("image/png", *png)
+    if is_photo_figure(fig):
+        jpeg = _retina_jpeg(fig)
+        if choice is None or len(jpeg[0]) < len(choice[1]):
+            choice = ("image/jpeg", *jpeg)
+    return choice
+
+
+def _png_or_nothing(fig):
+    if not is_raster_figure(fig):
+        return None
+    choice = _encode_picture(fig)
+    _last_picture[:] = [(fig, choice)]
+    if choice is None or choice[0] != "image/png":
+        return None
+    return choice[1], choice[2]
+
+
+def _jpeg_or_nothing(fig):
+    if not is_photo_figure(fig):
+        return None
+    if _last_picture and _last_picture[0][0] is fig:
+        choice = _last_picture.pop()[1]
+    else:
+        choice = _encode_picture(fig)
+    if choice is None or choice[0] != "image/jpeg":
+        return None
+    return choice[1], choice[2]
 
 
 def _svg_or_nothing(fig):
@@ -152,9 +251,12 @@ def use_book_style(figure_format="auto"):
         SVG. Measured on figures 7 in wide: four number grids 80 KB as
         retina PNG, 56 KB as SVG (7 KB gzipped); a learning-curve pair 64 KB
         and 36 KB (8 KB gzipped); three photographs 93 KB as retina PNG,
-        180 KB as SVG. A photograph (an image over :data:`PHOTO_PIXELS`
-        pixels) goes as a retina JPEG: Grace Hopper's portrait in chapter 2
-        took 889 KB as retina PNG. ``"retina"``, ``"svg"`` and ``"png"`` use one format
+        180 KB as SVG. A figure with a photograph (an image over
+        :data:`PHOTO_PIXELS` pixels) goes as a retina JPEG when that is
+        smaller than the PNG: Grace Hopper's colour portrait in chapter 2
+        took 889 KB as retina PNG, 94 KB as JPEG; her grey portrait beside
+        three filtered versions 140 KB as JPEG, 114 KB as PNG (256 greys,
+        exact). See :func:`smallest_png`. ``"retina"``, ``"svg"`` and ``"png"`` use one format
         for every figure.
 
     Returns

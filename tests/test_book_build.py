@@ -6,8 +6,10 @@
 - every bibliography entry has a DOI or URL, keys are unique;
 - the post-build rewrites: Chinese runs wrapped in ``lang="zh-Hans"`` (``zh_lang``), Font
   Awesome replaced by inline SVG (``inline_icons``), the HTML tokenizer they share is lossless,
-  NamedTuple alias stubs skipped (``api_tidy``), duplicate scripts dropped (``site_fixes``), a
-  formula typeset by KaTeX and a bad one reported (``katex_math``);
+  NamedTuple alias stubs skipped (``api_tidy``), duplicate scripts dropped and the bare redirect
+  page completed (``site_fixes``), a formula typeset by KaTeX and a bad one reported, KaTeX's
+  inline styles made page classes (``katex_math``), unused theme CSS rules removed
+  (``unused_css``);
 - the built site (``_build/html``, made by `make book`/`make test`; skipped when absent): formulas
   typeset at build time (KaTeX's stylesheet and fonts served, no math script), no Font Awesome
   file, Chinese marked, no external reference in any page or stylesheet, every page under 5 MB
@@ -37,6 +39,7 @@ import inline_icons  # noqa: E402
 import katex_math  # noqa: E402
 import offline_site  # noqa: E402
 import site_fixes  # noqa: E402
+import unused_css  # noqa: E402
 import zh_lang  # noqa: E402
 
 #: the contract's chapter notebooks, in the lecture's order
@@ -373,6 +376,84 @@ def test_katex_typesets_and_reports_what_it_cannot():
     assert 'class="katex"' in out and "<math" in out and "mfrac" in out
     with pytest.raises(KaTeXError):
         katex_math.render(r"\frac{1}{", display=True)
+
+
+def test_katex_inline_styles_become_classes_of_the_page():
+    markup = ('<span class="katex"><span class="strut" style="height:0.7em;"></span>'
+              '<span style="top:-2.55em;margin-right:0.05em;"><span class="pstrut" '
+              'style="height:2.7em;"></span></span><span class="pstrut" style="height:2.7em;">'
+              '</span><span class="x" style="font-family:&quot;a}b&quot;"></span></span>')
+    styles: dict[str, str] = {}
+    out = katex_math.styles_to_classes(markup, styles)
+    assert styles == {"height:0.7em;": "kx0", "top:-2.55em;margin-right:0.05em;": "kx1",
+                      "height:2.7em;": "kx2"}
+    assert out.count('class="pstrut kx2"') == 2 and '<span class="kx1">' in out
+    assert 'class="strut kx0"' in out
+    assert 'style="font-family:&quot;a}b&quot;"' in out  # only plain values become classes
+    assert "height:" not in out
+    sheet = katex_math.style_element(styles)
+    assert sheet == ('<style id="katex-styles">.katex .kx0{height:0.7em!important}'
+                     '.katex .kx1{top:-2.55em!important;margin-right:0.05em!important}'
+                     '.katex .kx2{height:2.7em!important}</style>')
+    assert katex_math.style_element({}) == ""
+    assert [katex_math._base36(n) for n in (0, 35, 36, 1295, 1296)] == ["0", "z", "10", "zz", "100"]
+
+
+def test_unused_css_rules_go_and_everything_a_page_or_script_names_stays():
+    css = r"""/*! licence */ /* note */
+    .btn { color: red }
+    .carousel-item, .btn-primary { display: block }
+    .carousel-item.active { x: y }
+    .navbar .dropdown-menu.show { display: block }
+    html[data-theme=dark] img:not(.only-dark,.dark-light) { filter: none }
+    .bd-content div:has(> .unseen) { margin: 0 }
+    .bs-tooltip-auto .tooltip-arrow { top: 0 }
+    a.weird\:name { color: blue }
+    @media (min-width: 960px) { .carousel { a: b } .btn { c: d } }
+    @media print { .toast { e: f } }
+    @font-face { font-family: X; src: url(x.woff2) }
+    :root { --pst-x: 1px }
+    """
+    words = {"btn", "btn-primary", "navbar", "dropdown-menu", "show", "tooltip-arrow", "bd-content"}
+    out = unused_css.purge_css(css, words)
+    assert "/*! licence */" in out and "note" not in out
+    assert ".btn{color: red}" in out and ".btn-primary{display: block}" in out
+    assert "carousel" not in out and "toast" not in out and "@media print" not in out
+    assert ".navbar .dropdown-menu.show{" in out
+    assert "img:not(.only-dark,.dark-light)" in out      # a class inside :not() is not needed
+    assert "div:has(> .unseen)" in out                    # nor one inside :has()
+    assert ".bs-tooltip-auto .tooltip-arrow" in out       # built by Bootstrap's script at run time
+    assert "weird\\:name" in out                          # escaped: kept
+    assert "@media (min-width: 960px){.btn{c: d}}" in out
+    assert "@font-face" in out and "--pst-x" in out
+    assert unused_css.purge_css(out, words) == out        # idempotent
+    assert unused_css.purge_css(".a{b:c}", {"a"}) == ".a{b:c}\n"
+
+
+def test_unused_css_reads_the_words_of_pages_and_scripts(tmp_path):
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_sources").mkdir()
+    (tmp_path / "page.html").write_text('<div class="from-page other">', encoding="utf-8")
+    (tmp_path / "_static" / "app.js").write_text('el.classList.add("from-script")', encoding="utf-8")
+    (tmp_path / "_sources" / "page.md.txt").write_text("from-source", encoding="utf-8")
+    words = unused_css.site_words(tmp_path)
+    assert {"from-page", "other", "from-script"} <= words and "from-source" not in words
+
+
+def test_the_bare_redirect_becomes_a_page_with_the_site_icon(tmp_path):
+    from types import SimpleNamespace
+
+    index = tmp_path / "index.html"
+    index.write_text('<meta http-equiv="Refresh" content="0; url=book/intro.html" />\n', encoding="utf-8")
+    config = SimpleNamespace(html_favicon="book/_static/favicon.svg", html_title="CNN Lab · 卷积", project="p")
+    app = SimpleNamespace(outdir=str(tmp_path), config=config)
+    site_fixes.complete_redirect(app)
+    page = index.read_text(encoding="utf-8")
+    assert '<meta http-equiv="Refresh" content="0; url=book/intro.html" />' in page
+    assert '<link rel="icon" href="_static/favicon.svg">' in page
+    assert "<title>CNN Lab · 卷积</title>" in page and '<a href="book/intro.html">' in page
+    site_fixes.complete_redirect(app)                     # a completed page is left alone
+    assert index.read_text(encoding="utf-8") == page
 
 
 def test_scrollable_tables_get_a_tab_stop():

@@ -12,7 +12,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from cnnlab.models import C3_TABLE
-from cnnlab.plots import BOOK_STYLE, is_raster_figure, show_matrix, use_book_style
+from cnnlab.plots import (BOOK_STYLE, PALETTE_MAX_ERROR, is_raster_figure, show_matrix,
+                          smallest_png, use_book_style)
 
 
 def _axes():
@@ -142,6 +143,8 @@ def test_in_a_kernel_pictures_come_as_retina_png_and_grids_as_svg():
         "fig, ax = plt.subplots()\nshow_matrix(ax, np.eye(3))\nplt.show()",
         "fig, ax = plt.subplots()\nax.imshow(np.zeros((100, 100)))\nplt.show()",
         "fig, ax = plt.subplots()\nax.imshow(np.random.default_rng(0)"
+        ".random((300, 300, 3)))\nplt.show()",
+        "fig, ax = plt.subplots()\nax.imshow(np.random.default_rng(0)"
         ".random((300, 300)))\nplt.show()",
     ]
     nb = nbformat.v4.new_notebook(
@@ -158,7 +161,7 @@ def test_in_a_kernel_pictures_come_as_retina_png_and_grids_as_svg():
     # no fixed height: a page that narrows the picture keeps its proportions
     assert "height" not in photo["metadata"]["image/png"]
     assert pixel_width > 400
-    # a photograph (over PHOTO_PIXELS) comes as a retina JPEG, width only
+    # a colour photograph (over PHOTO_PIXELS) comes as a retina JPEG, width only
     (big,) = [o for o in nb.cells[3].outputs if "data" in o]
     assert set(big["data"]) & {"image/png", "image/svg+xml"} == set()
     jpeg = base64.b64decode(big["data"]["image/jpeg"])
@@ -167,6 +170,76 @@ def test_in_a_kernel_pictures_come_as_retina_png_and_grids_as_svg():
     import io
     assert Image.open(io.BytesIO(jpeg)).size[0] // 2 == big["metadata"]["image/jpeg"]["width"]
     assert "height" not in big["metadata"]["image/jpeg"]
+    # the picture's PNG was made smaller: a colour map's few colours as a palette
+    assert Image.open(io.BytesIO(png)).mode == "P"
+    # a big colour-mapped picture too: its palette PNG is smaller than a JPEG, and exact
+    (mapped,) = [o for o in nb.cells[4].outputs if "data" in o]
+    assert set(mapped["data"]) & {"image/jpeg", "image/svg+xml"} == set()
+    mapped_png = base64.b64decode(mapped["data"]["image/png"])
+    assert Image.open(io.BytesIO(mapped_png)).mode == "P"
+    assert Image.open(io.BytesIO(mapped_png)).size[0] // 2 == mapped["metadata"]["image/png"]["width"]
+
+
+def _png(pixels):
+    from PIL import Image
+    import io
+
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
+
+
+def _pixels(png):
+    from PIL import Image
+    import io
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+def _colour_mapped_picture():
+    """A figure-like picture: a colour-mapped image, drawn big, on white with text-like grey."""
+    from matplotlib import colormaps
+
+    rng = np.random.default_rng(0)
+    values = rng.random((40, 50)).repeat(8, axis=0).repeat(8, axis=1)
+    rgb = (colormaps["RdBu"](values)[..., :3] * 255).round().astype(np.uint8)
+    page = np.full((400, 500, 3), 255, np.uint8)
+    page[40:360, 50:450] = rgb[:320, :400]
+    return page
+
+
+def test_smallest_png_keeps_a_colour_mapped_picture_within_the_palette_error():
+    from PIL import Image
+    import io
+
+    pixels = _colour_mapped_picture()
+    original = _png(pixels)
+    small = smallest_png(original)
+    assert len(small) < 0.6 * len(original)
+    assert Image.open(io.BytesIO(small)).mode == "P"
+    assert Image.open(io.BytesIO(small)).size == (500, 400)
+    assert np.abs(_pixels(small) - pixels).max() <= PALETTE_MAX_ERROR
+    assert smallest_png(original) == small              # deterministic
+
+
+def test_smallest_png_stores_a_grey_picture_as_grey_without_loss():
+    from PIL import Image
+    import io
+
+    grey = np.random.default_rng(1).integers(0, 256, (60, 80), dtype=np.uint8)
+    pixels = np.repeat(grey[..., None], 3, axis=2)
+    small = smallest_png(_png(pixels))
+    assert Image.open(io.BytesIO(small)).mode == "L"
+    assert (_pixels(small) == pixels).all()
+
+
+def test_smallest_png_never_loses_more_than_the_palette_error():
+    # noise in every colour: no 256-colour palette comes near it, so it stays exact
+    pixels = np.random.default_rng(2).integers(0, 256, (64, 64, 3), dtype=np.uint8)
+    original = _png(pixels)
+    small = smallest_png(original)
+    assert (_pixels(small) == pixels).all()
+    assert len(small) <= len(original)
 
 
 def _all_texts(fig):

@@ -19,7 +19,13 @@ and saves a full-page screenshot in ``test-artifacts/site/`` (the page weights g
 ``test-artifacts/site/page-weights.json``). ``test_menu_by_touch_at_phone_width`` opens the
 chapter menu of every page by touch at 390 px and follows it to a chapter that is not next to
 the page; the in-page contents open and close by touch; at 800 px the menu works from the
-keyboard and at 1280 px the mouse collapses and restores the sidebar. Skipped, with the reason, when the
+keyboard and at 1280 px the mouse collapses and restores the sidebar.
+``test_dark_mode_is_readable`` opens every page with the reader's system in dark mode: no text
+(axe-core) and no formula below WCAG contrast, no picture with transparent parts whose ink melts
+into the dark backdrop, no explorer drawing painted differently from light mode.
+``test_search_finds_the_chapters_that_teach_a_term`` queries the built search page (e.g.
+"receptive field", "pooling") and expects the chapters that teach them among the first results.
+Skipped, with the reason, when the
 site was not built or ``/usr/bin/chromium`` is absent. Playwright never downloads a browser
 here: it drives Debian's Chromium through ``executable_path``.
 """
@@ -50,11 +56,7 @@ KNOWN_MATH_FAULTS: dict[str, str] = {}
 MAX_PAGE_BYTES = 2_000_000
 #: Pages still over MAX_PAGE_BYTES (issue 12 is open for them): each is held to the ceiling
 #: measured when it was listed, and fails as soon as it fits the budget, until it is removed here.
-OVER_BUDGET = {
-    "notebooks/ch1_visual_system.html": 2_100_000,      # 2.04 MB measured: 0.86 MB of figures
-    "notebooks/ch2_math_principles.html": 2_200_000,    # 2.10 MB measured: 0.84 MB of figures
-    "notebooks/ch3_backprop_derivation.html": 2_300_000,  # 2.20 MB: 1.21 MB of HTML (KaTeX, explorers)
-}
+OVER_BUDGET: dict[str, int] = {}
 #: the share of a page's Chinese characters that must be marked as Chinese
 MIN_ZH_MARKED = 0.95
 
@@ -282,10 +284,17 @@ def test_page_in_browser(rel, server, browser):
         if refresh:  # index.html: a redirect to the front page, followed by the browser
             target = refresh.group(1).strip()
             assert (SITE / rel).parent.joinpath(target).is_file(), f"{rel} redirects to missing {target}"
+            # an icon of its own, or the browser asks for /favicon.ico (a 404; whether Chromium
+            # asks before it follows the redirect depends on timing, so the markup is checked)
+            icon = re.search(r"""<link[^>]*rel=["'](?:shortcut )?icon["'][^>]*href=["']([^"']+)""", source)
+            assert icon and (SITE / rel).parent.joinpath(icon.group(1)).is_file(), f"{rel}: no site icon"
             page.goto(f"{server}/{rel}")
             page.wait_for_url(f"**/{target}")
             page.wait_for_load_state("load")
-            assert not outside and not console_errors, (outside, console_errors)
+            page.wait_for_load_state("networkidle")
+            # no HTTP error either (a request the redirect cut short is aborted, not failed)
+            http_errors = [f for f in failed if "net::ERR_ABORTED" not in f]
+            assert not outside and not console_errors and not http_errors, (outside, console_errors, failed)
             return
         page.goto(f"{server}/{rel}", wait_until="load")
         page.wait_for_load_state("networkidle")
@@ -612,3 +621,218 @@ def test_far_page_is_not_adjacent():
     for rel in order:
         target = far_page(rel + ".html")
         assert abs(order.index(target) - order.index(rel)) >= 2, (rel, target)
+
+
+# --- dark mode: the theme's switch (data-theme="dark") leaves every page readable --------------
+
+#: contrast (WCAG) of an element's text colour against what lies behind it: the first ancestor
+#: with an opaque background (the page's own background at the top)
+CONTRAST_HELPERS_JS = """
+const parseColour = (s) => { const m = s.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
+  const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+  return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1}; };
+const luminance = (c) => { const f = (v) => { v /= 255;
+  return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+const contrast = (a, b) => { const x = luminance(a), y = luminance(b);
+  return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+const backdrop = (el) => { for (let e = el; e; e = e.parentElement) {
+    const c = parseColour(getComputedStyle(e).backgroundColor);
+    if (c && c.a > 0.5) return c; }
+  return parseColour(getComputedStyle(document.body).backgroundColor) || {r: 255, g: 255, b: 255, a: 1}; };
+"""
+
+#: formulas: KaTeX's visible part is aria-hidden (axe skips it), so its contrast is measured here
+FORMULA_CONTRAST_JS = "() => {" + CONTRAST_HELPERS_JS + """
+  const bad = [];
+  for (const k of document.querySelectorAll('main .katex-html')) {
+    if (!k.getClientRects().length) continue;
+    const ratio = contrast(parseColour(getComputedStyle(k).color), backdrop(k));
+    if (ratio < 4.5 && bad.length < 5) bad.push({tex: (k.parentElement.querySelector('annotation') || {}).textContent,
+                                                 ratio: Math.round(ratio * 100) / 100});
+  }
+  return bad;
+}"""
+
+#: pictures: one with transparent parts shows the page behind it; its ink (the median opaque
+#: pixel: a chart's text and axes) must stand out from that backdrop by at least 3:1 (WCAG's
+#: minimum for graphics)
+FIGURE_BACKDROP_JS = "async () => {" + CONTRAST_HELPERS_JS + """
+  const bad = [];
+  for (const img of document.querySelectorAll('main img')) {
+    try { img.loading = 'eager'; await img.decode(); } catch (e) { continue; }
+    if (!img.naturalWidth || !img.getClientRects().length) continue;
+    const w = Math.min(img.naturalWidth, 300), h = Math.max(1, Math.round(img.naturalHeight * w / img.naturalWidth));
+    const canvas = document.createElement('canvas'); canvas.width = w; canvas.height = h;
+    const ctx = canvas.getContext('2d'); ctx.drawImage(img, 0, 0, w, h);
+    const d = ctx.getImageData(0, 0, w, h).data;
+    let clear = 0; const ink = [];
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3] < 128) clear++;
+      else ink.push(luminance({r: d[i], g: d[i + 1], b: d[i + 2]}));
+    }
+    if (clear < 0.05 * w * h || !ink.length) continue;  // opaque: brings its own background
+    ink.sort((a, b) => a - b);
+    const median = ink[Math.floor(ink.length / 2)], back = luminance(backdrop(img));
+    const ratio = (Math.max(median, back) + 0.05) / (Math.min(median, back) + 0.05);
+    if (ratio < 3) bad.push({src: img.getAttribute('src').slice(-60), ratio: Math.round(ratio * 100) / 100});
+  }
+  return bad;
+}"""
+
+
+def _set_theme(page, mode: str) -> None:
+    page.evaluate("(m) => { document.documentElement.dataset.theme = m;"
+                  " document.documentElement.dataset.mode = m; }", mode)
+    page.wait_for_timeout(100)
+
+
+#: the colours every element of each explorer's drawing (``.cx-view``) is painted with
+DRAWING_COLOURS_JS = """
+() => [...document.querySelectorAll('div.cnnlab-explorer')].map(e => ({
+  name: e.getAttribute('data-explorer') || e.id,
+  colours: [...e.querySelectorAll('.cx-view, .cx-view *')].map(x => { const s = getComputedStyle(x);
+    return [x.tagName, s.fill, s.stroke, s.color, s.backgroundColor, s.opacity].join(' '); })}))
+"""
+
+
+def explorer_drawings_differ(page) -> list[str]:
+    """Explorers whose drawing (``.cx-view``: its SVG shapes and text, its HTML cells) is painted
+    in other colours in dark mode than in light mode.
+
+    An explorer draws on its own light panel with its own colours; one whose text or lines
+    inherited the page's colours would turn light-on-light in dark mode. (Pixels are not
+    compared: the theme pads notebook outputs in dark mode, which moves a drawing by a pixel.)
+    """
+    _set_theme(page, "light")
+    light = page.evaluate(DRAWING_COLOURS_JS)
+    _set_theme(page, "dark")
+    dark = page.evaluate(DRAWING_COLOURS_JS)
+    return [a["name"] for a, b in zip(light, dark) if a["colours"] != b["colours"]]
+
+
+def dark_mode_faults(page) -> dict[str, list]:
+    """What is unreadable on ``page`` (already in dark mode): text (axe-core's color-contrast),
+    formulas, pictures on a dark backdrop."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": ["color-contrast"], "resultTypes": ["violations"],
+                                       "preload": False})
+    text = [{"target": n["target"], "why": n["any"][0]["message"][:160] if n["any"] else ""}
+            for v in results.response["violations"] for n in v["nodes"][:6]]
+    return {"text": text, "formulas": page.evaluate(FORMULA_CONTRAST_JS),
+            "figures": page.evaluate(FIGURE_BACKDROP_JS)}
+
+
+@pytest.mark.parametrize("rel", _nav_pages(), ids=_page_id)
+def test_dark_mode_is_readable(rel, server, browser):
+    """With the reader's system in dark mode (the site follows it; the header switch sets the
+    same ``data-theme``), text, formulas, figures and explorers stay readable."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    ctx.set_default_timeout(60_000)
+    page = ctx.new_page()
+    try:
+        page.goto(f"{server}/{rel}", wait_until="load")
+        page.wait_for_load_state("networkidle")
+        page.wait_for_function("() => [...document.querySelectorAll('div.cnnlab-explorer')]"
+                               ".every(e => e.getAttribute('data-ready'))", timeout=30_000)
+        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+        faults = dark_mode_faults(page)
+        assert not any(faults.values()), f"{rel} in dark mode: {faults}"
+        differ = explorer_drawings_differ(page)
+        assert not differ, f"{rel}: explorers drawn differently in dark mode: {differ}"
+    finally:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"dark__{_page_id(rel).replace('/', '__')}.png"))
+        ctx.close()
+
+
+def _svg_figure(background: str | None) -> str:
+    """A matplotlib-like SVG figure: black axes and labels, on ``background`` (None: transparent)."""
+    import urllib.parse
+
+    rect = f'<rect width="300" height="200" fill="{background}"/>' if background else ""
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200">{rect}'
+           '<path d="M40 20V170H280" stroke="#000" stroke-width="3" fill="none"/>'
+           '<text x="150" y="195" font-size="16">epoch</text>'
+           '<text x="5" y="100" font-size="16">loss</text>'
+           '<rect x="60" y="60" width="200" height="40" fill="#000"/></svg>')
+    return "data:image/svg+xml," + urllib.parse.quote(svg)
+
+
+@pytest.mark.parametrize("background, img_style, readable", [
+    (None, "", False),                       # transparent figure, black ink, dark page: unreadable
+    (None, "background: #fff", True),        # the same figure given a light backdrop
+    ("#ffffff", "", True),                   # a figure with its own white background
+])
+def test_dark_mode_check_sees_dark_ink_on_a_dark_backdrop(chromium, background, img_style, readable):
+    page = chromium.new_page()
+    page.set_content(f"""<html data-theme="dark"><body style="background:#121212;color:#ced6dd">
+      <main><p>Text that reads well.</p><img alt="a curve" src="{_svg_figure(background)}" style="{img_style}">
+      <span class="katex"><span class="katex-html" style="color:{'#ced6dd' if readable else '#222'}">x</span></span>
+      </main></body></html>""")
+    faults = dark_mode_faults(page)
+    page.close()
+    assert (not faults["figures"]) is readable, faults
+    assert (not faults["formulas"]) is readable, faults
+    assert not faults["text"], faults
+
+
+def test_explorer_check_sees_a_drawing_that_follows_the_page_colours(chromium):
+    from cnnlab.explorers import SlidingFilter
+
+    html = SlidingFilter().static_html()
+    page = chromium.new_page()
+    page.set_content(f"""<html data-theme="light"><head><style>
+      html[data-theme=dark] body {{ background: #121212; color: #eee; }}</style></head>
+      <body>{html}</body></html>""")
+    page.wait_for_function("() => document.querySelector('div.cnnlab-explorer').getAttribute('data-ready') === '1'")
+    assert explorer_drawings_differ(page) == []
+    # the same explorer whose numbers take the page's text colour: white on white in dark mode
+    page.add_style_tag(content=".cnnlab-explorer, .cnnlab-explorer * { color: inherit !important; }"
+                               " .cx-svg text { fill: currentColor !important; }")
+    assert explorer_drawings_differ(page) != []
+    page.close()
+
+
+# --- search: the built site's search page finds the chapters that teach a term -----------------
+
+SEARCH_RESULTS_JS = """
+() => [...document.querySelectorAll('#search-results ul.search li a')]
+        .map(a => new URL(a.href).pathname.replace(/^\\//, ''))
+"""
+
+
+def search(page, server, query: str) -> list[str]:
+    """The pages (site paths, in the order shown) that the search page lists for ``query``."""
+    from urllib.parse import quote_plus
+
+    page.goto(f"{server}/search.html?q={quote_plus(query)}", wait_until="load")
+    # searchtools.js loads the index, then writes a summary once every result is listed
+    page.wait_for_function("() => { const s = document.querySelector('#search-results .search-summary');"
+                           " return s && s.textContent.trim().length > 0; }", timeout=60_000)
+    return list(dict.fromkeys(page.evaluate(SEARCH_RESULTS_JS)))
+
+
+@pytest.mark.parametrize("query, chapters", [
+    ("receptive field", ["notebooks/ch2_math_principles.html"]),
+    ("pooling", ["notebooks/ch2_math_principles.html", "notebooks/ch3_backprop_derivation.html"]),
+    ("sensitivity map", ["notebooks/ch3_backprop_derivation.html"]),
+    ("LeNet-5", ["notebooks/ch5_digit_recognition.html"]),
+])
+def test_search_finds_the_chapters_that_teach_a_term(query, chapters, server, browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx.set_default_timeout(60_000)
+    page = ctx.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        found = search(page, server, query)
+        top = found[:5]
+        missing = [c for c in chapters if c not in top]
+        assert not missing, f"search {query!r}: {missing} not among the first five results {found}"
+        # and a word the course never uses finds nothing (the check above can fail)
+        assert search(page, server, "qwzxvkj") == []
+        assert not errors, errors
+    finally:
+        ctx.close()

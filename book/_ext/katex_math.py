@@ -11,12 +11,19 @@ readable by screen readers.
 
 A formula KaTeX cannot typeset is a warning naming the page and the TeX (a ``-W`` build
 fails); the page shows the TeX source in its place.
+
+KaTeX positions every piece with an inline style (``style="height:2.7em;"``), the same few
+hundred values thousands of times on a page of formulas: 138 KB of Chapter 3's 1.2 MB. Each
+distinct style of a page becomes a class of that page (``kx0``, ``kx1`` … in order of first
+use), defined once in a ``<style>`` in the page's head; its declarations are ``!important`` so
+that, like the inline style they replace, they win over KaTeX's own rules.
 """
 
 from __future__ import annotations
 
 import atexit
 import html
+import re
 import shutil
 import socket
 import subprocess
@@ -82,11 +89,72 @@ def render(latex: str, display: bool) -> str:
     return render_latex(latex, dict(KATEX_OPTIONS, displayMode=display))
 
 
+#: a KaTeX span with an inline style (KaTeX writes ``class`` before ``style``); spans with other
+#: attributes keep their style
+STYLED_SPAN = re.compile(r'<span(?: class="([^"]*)")? style="([^"]*)"')
+#: class names given to the styles (``kx`` + a base-36 number)
+STYLE_CLASS = "kx"
+#: what a style may hold to become a class (KaTeX's sizes and offsets: ``top:-2.55em;``)
+PLAIN_STYLE = re.compile(r"[\w\s:;.,%#()+-]*")
+
+
+def styles_to_classes(markup: str, styles: dict[str, str]) -> str:
+    """``markup`` with each span's inline style replaced by a class named in ``styles``.
+
+    ``styles`` maps a style (``"height:2.7em;"``) to its class; a new style is added to it
+    with the next free name. See :func:`style_element` for the rules.
+    """
+    def to_class(m: re.Match) -> str:
+        classes, style = m.group(1), m.group(2)
+        if not PLAIN_STYLE.fullmatch(style):
+            return m.group(0)
+        name = styles.get(style)
+        if name is None:
+            name = styles[style] = f"{STYLE_CLASS}{_base36(len(styles))}"
+        return f'<span class="{classes} {name}"' if classes else f'<span class="{name}"'
+
+    return STYLED_SPAN.sub(to_class, markup)
+
+
+def style_element(styles: dict[str, str]) -> str:
+    """A ``<style>`` element defining the classes of ``styles`` (empty when there are none)."""
+    if not styles:
+        return ""
+    rules = []
+    for style, name in styles.items():
+        declarations = [d.strip() for d in style.split(";") if d.strip()]
+        rules.append(f".katex .{name}{{{';'.join(d + '!important' for d in declarations)}}}")
+    return '<style id="katex-styles">' + "".join(rules) + "</style>"
+
+
+def _base36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = digits[n % 36]
+    while n >= 36:
+        n //= 36
+        text = digits[n % 36] + text
+    return text
+
+
+def _page_styles(self) -> dict[str, str]:
+    """The style classes of the page being written (kept on the builder until it is saved)."""
+    if not hasattr(self.builder, "katex_styles"):
+        self.builder.katex_styles = {}
+    return self.builder.katex_styles.setdefault(self.builder.current_docname, {})
+
+
+def add_page_styles(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Put the page's KaTeX style classes in its head."""
+    styles = getattr(app.builder, "katex_styles", {}).pop(pagename, None)
+    if styles:
+        context["metatags"] = context.get("metatags", "") + style_element(styles) + "\n"
+
+
 def _typeset(self, node: nodes.Element, latex: str, display: bool) -> str:
     from sphinxcontrib.katex import KaTeXError
 
     try:
-        return render(latex, display)
+        return styles_to_classes(render(latex, display), _page_styles(self))
     except KaTeXError as err:
         logger.warning("KaTeX cannot typeset %r: %s", latex, err, location=node, type="katex")
         return f'<code class="katex-failed">{html.escape(latex)}</code>'
@@ -143,5 +211,6 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("katex_dist", "node_modules/katex/dist", "html")
     app.add_html_math_renderer("katex_static", (visit_inline, None), (visit_block, None))
     app.connect("builder-inited", on_builder_inited)
+    app.connect("html-page-context", add_page_styles)
     app.connect("build-finished", on_build_finished)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

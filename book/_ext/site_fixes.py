@@ -14,12 +14,18 @@
 - **Reference lists without a wrong role.** sphinxcontrib-bibtex marks its citation list
   ``role="list"`` although its entries are not list items (axe-core: aria-required-children,
   critical); the role is dropped (the entries keep ``role="doc-biblioentry"``).
+- **A redirect page with an icon.** The site's ``index.html`` is a one-line redirect to the
+  front page (written by sphinx-external-toc); with no icon of its own the browser asks for
+  ``/favicon.ico``, a 404. It becomes a small HTML document with the same redirect, a link to
+  the front page and the site's icon (``html_favicon``).
 - **Our stylesheet** ``book/_static/cnnlab-site.css`` (the inline icons' size, Chinese titles
   that do not break inside a word, wide tables and the API page on phones) on every page.
 """
 
 from __future__ import annotations
 
+import re
+from html import escape
 from pathlib import Path
 
 from html_tokens import Token, attribute, join, tokenize, with_attribute
@@ -75,9 +81,38 @@ def focusable_scrollers(html: str) -> str:
     return join(tokens)
 
 
+#: the redirect sphinx-external-toc writes: nothing but a refresh
+BARE_REDIRECT = re.compile(r"""\s*<meta http-equiv="Refresh" content="0; url=([^"]+)" />\s*""")
+
+
+def redirect_page(target: str, title: str, icon: str | None) -> str:
+    """A complete HTML page that sends the browser to ``target`` (with ``icon`` as its icon)."""
+    target, title = escape(target), escape(title)
+    link = f'<link rel="icon" href="{escape(icon)}">\n' if icon else ""
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta http-equiv="Refresh" content="0; url={target}" />\n'
+            f'<title>{title}</title>\n{link}</head>\n'
+            f'<body><p><a href="{target}">Continue to the front page</a></p></body>\n</html>\n')
+
+
+def complete_redirect(app: Sphinx) -> None:
+    """Give the bare ``index.html`` redirect a title, a link and the site's icon."""
+    index = Path(app.outdir, "index.html")
+    m = BARE_REDIRECT.fullmatch(index.read_text(encoding="utf-8")) if index.is_file() else None
+    if not m:
+        return
+    favicon = app.config.html_favicon
+    icon = None
+    if favicon and "://" not in favicon:
+        icon = f"_static/{Path(favicon).name}"
+    title = app.config.html_title or app.config.project
+    index.write_text(redirect_page(m.group(1), title, icon), encoding="utf-8")
+
+
 def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
+    complete_redirect(app)
     outdir = Path(app.outdir)
     for page in outdir.rglob("*.html"):
         if page.relative_to(outdir).parts[0] in {"_static", "_sources"}:
@@ -91,6 +126,7 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", set_defaults)
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
-    app.connect("build-finished", on_build_finished)
+    # after sphinx-external-toc's build-finished, which writes the bare redirect
+    app.connect("build-finished", on_build_finished, priority=600)
     app.add_css_file(CSS)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
