@@ -99,15 +99,9 @@ def _col2im_add(dcols: np.ndarray, dxp: np.ndarray, F, S, out_hw, filter_rows=No
     rows = range(Fh) if filter_rows is None else filter_rows
     D, b = dxp.shape[0], dxp.shape[-1]
     dcols = dcols.reshape(D, len(rows), Fw, Ho, Wo, b)
-    # ufuncs pass non-contiguous operands through a buffer (8192 numbers by default); for
-    # these strided blocks 1024 made the adds 1.3–2.3× faster (LeNet's C1, C3, a 64-channel layer).
-    old_bufsize = np.setbufsize(1024)
-    try:
-        for i, m in enumerate(rows):
-            for n in range(Fw):
-                dxp[:, m : m + Sh * Ho : Sh, n : n + Sw * Wo : Sw, :] += dcols[:, i, n]
-    finally:
-        np.setbufsize(old_bufsize)
+    for i, m in enumerate(rows):
+        for n in range(Fw):
+            dxp[:, m : m + Sh * Ho : Sh, n : n + Sw * Wo : Sw, :] += dcols[:, i, n]
 
 
 def _col2im_product_add(w: np.ndarray, d_net: np.ndarray, dxp: np.ndarray, F, S, out_hw, buffer) -> None:
@@ -203,11 +197,17 @@ def backward(dout, x, w, S, P, out_hw, kept_cols, input_grad):
         if input_grad:
             dxp = dx_buf[: D * Hp * Wp * nb].reshape(D, Hp, Wp, nb)
             dxp.fill(0)
-            if use_kept:
-                _col2im_product_add(w, d_net, dxp, F, S, out_hw, dcols_buf)
-            else:  # the rebuilt columns are used up: their buffer takes ∂E/∂cols
-                dcols = _matmul(w_row.T, d_net, out=col_buf[: K * HW * nb].reshape(K, HW * nb))
-                _col2im_add(dcols, dxp, F, S, out_hw)  # -> (D, H+2P_h, W+2P_w, b)
+            # ufuncs pass non-contiguous operands through a buffer (8192 numbers by default); for
+            # col2im's strided adds 1024 made them 1.3–2.3× faster (LeNet's C1, C3, a 64-channel layer).
+            old_bufsize = np.setbufsize(1024)
+            try:
+                if use_kept:
+                    _col2im_product_add(w, d_net, dxp, F, S, out_hw, dcols_buf)
+                else:  # the rebuilt columns are used up: their buffer takes ∂E/∂cols
+                    dcols = _matmul(w_row.T, d_net, out=col_buf[: K * HW * nb].reshape(K, HW * nb))
+                    _col2im_add(dcols, dxp, F, S, out_hw)  # -> (D, H+2P_h, W+2P_w, b)
+            finally:
+                np.setbufsize(old_bufsize)
             dx[sl] = dxp[:, Ph : Ph + H, Pw : Pw + W, :].transpose(3, 0, 1, 2)  # -> (b, D, H, W)
     dw = np.ascontiguousarray(dw_col.T).reshape(w.shape)
     return dx, dw, db
