@@ -18,7 +18,12 @@ it with PyTorch; ``tests/test_conv.py`` with the lesson's loops):
 
 When the whole batch is one chunk, the forward pass's columns are kept (read
 only) for the backward pass, which then need not rebuild them; they are a
-value: a second backward pass on the same cache reads the same columns.
+value: a second backward pass on the same cache reads the same columns. Rebuilt
+columns are used up once ``∂E/∂w`` is made, and ``∂E/∂cols`` is written over them;
+kept columns cannot be, so ``∂E/∂cols`` is then made one filter row at a time
+(:func:`_col2im_product_add`): a block small enough to be added while still in
+the CPU cache, instead of a second matrix the size of the columns going out to
+memory and back.
 
 Functions take arguments already checked and cast by :mod:`cnnlab.conv`.
 """
@@ -87,20 +92,28 @@ def _im2col(xp: np.ndarray, F, S, out_hw, buffer: np.ndarray) -> np.ndarray:
     return cols.reshape(D * Fh * Fw, Ho * Wo * b)
 
 
-def _col2im_add(dcols: np.ndarray, dxp: np.ndarray, F, S, out_hw) -> None:
-    """Adjoint of :func:`_im2col`: add (D·F_h·F_w, H'·W'·b) onto dxp (D, H+2P_h, W+2P_w, b)."""
+def _col2im_add(dcols: np.ndarray, dxp: np.ndarray, F, S, out_hw, filter_rows=None) -> None:
+    """Adjoint of :func:`_im2col`: add (D·F_h·F_w, H'·W'·b) onto dxp (D, H+2P_h, W+2P_w, b);
+    with ``filter_rows`` (a range of m), ``dcols`` holds only those filter rows: (D·len·F_w, H'·W'·b)."""
     (Fh, Fw), (Sh, Sw), (Ho, Wo) = F, S, out_hw
+    rows = range(Fh) if filter_rows is None else filter_rows
     D, b = dxp.shape[0], dxp.shape[-1]
-    dcols = dcols.reshape(D, Fh, Fw, Ho, Wo, b)
-    # ufuncs pass non-contiguous operands through a buffer (8192 numbers by default); for
-    # these strided blocks 1024 made the adds 1.3–2.3× faster (LeNet's C1, C3, a 64-channel layer).
-    old_bufsize = np.setbufsize(1024)
-    try:
-        for m in range(Fh):
-            for n in range(Fw):
-                dxp[:, m : m + Sh * Ho : Sh, n : n + Sw * Wo : Sw, :] += dcols[:, m, n]
-    finally:
-        np.setbufsize(old_bufsize)
+    dcols = dcols.reshape(D, len(rows), Fw, Ho, Wo, b)
+    for i, m in enumerate(rows):
+        for n in range(Fw):
+            dxp[:, m : m + Sh * Ho : Sh, n : n + Sw * Wo : Sw, :] += dcols[:, i, n]
+
+
+def _col2im_product_add(w: np.ndarray, d_net: np.ndarray, dxp: np.ndarray, F, S, out_hw, buffer) -> None:
+    """``_col2im_add(w_rowᵀ @ d_net)`` one filter row ``m`` at a time, in ``buffer``: each
+    (D·F_w, H'·W'·b) block is added while still in the CPU cache (for kept columns).
+    One BLAS call per block: cut in ``SMALL_GEMM`` blocks as well, it was slower."""
+    N, D, Fw, L = w.shape[0], w.shape[1], F[1], d_net.shape[1]
+    w_t = np.ascontiguousarray(w.transpose(2, 1, 3, 0))  # (N, D, F_h, F_w) -> (F_h, D, F_w, N)
+    block = buffer[: D * Fw * L].reshape(D * Fw, L)
+    for m in range(F[0]):
+        np.matmul(w_t[m].reshape(D * Fw, N), d_net, out=block)  # the rows (·, m, ·) of w_rowᵀ @ d_net
+        _col2im_add(block, dxp, F, S, out_hw, filter_rows=range(m, m + 1))
 
 
 def _matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -168,9 +181,11 @@ def backward(dout, x, w, S, P, out_hw, kept_cols, input_grad):
     chunks, step = _chunks(B, K * HW)
     use_kept = kept_cols is not None and len(chunks) == 1 and kept_cols.shape == (K, HW * B)
     x_buf, dx_buf = _scratch("x", D * Hp * Wp * step, x.dtype), _scratch("dx", D * Hp * Wp * step, x.dtype)
-    col_buf = _scratch("cols", K * HW * step, x.dtype)
+    col_buf = None if use_kept else _scratch("cols", K * HW * step, x.dtype)
     dnet_buf = _scratch("net", N * HW * step, x.dtype)
     dnet_t_buf = _scratch("net_t", N * HW * step, x.dtype)
+    # kept columns belong to the cache: their gradient is made one filter row at a time
+    dcols_buf = _scratch("dcols", D * F[1] * HW * step, x.dtype) if use_kept and input_grad else None
     for sl in chunks:
         nb = sl.stop - sl.start
         cols = kept_cols if use_kept else _im2col(_batch_last(x[sl], P, x_buf), F, S, out_hw, col_buf)
@@ -180,10 +195,19 @@ def backward(dout, x, w, S, P, out_hw, kept_cols, input_grad):
         dw_col += _matmul_t(cols, d_net, dnet_t_buf)  # (D·F_h·F_w, H'·W'·b) @ (H'·W'·b, N)
         db += d_net.sum(axis=1)
         if input_grad:
-            dcols = _matmul(w_row.T, d_net, out=col_buf[: K * HW * nb].reshape(K, HW * nb))
             dxp = dx_buf[: D * Hp * Wp * nb].reshape(D, Hp, Wp, nb)
             dxp.fill(0)
-            _col2im_add(dcols, dxp, F, S, out_hw)
+            # ufuncs pass non-contiguous operands through a buffer (8192 numbers by default); for
+            # col2im's strided adds 1024 made them 1.3–2.3× faster (LeNet's C1, C3, a 64-channel layer).
+            old_bufsize = np.setbufsize(1024)
+            try:
+                if use_kept:
+                    _col2im_product_add(w, d_net, dxp, F, S, out_hw, dcols_buf)
+                else:  # the rebuilt columns are used up: their buffer takes ∂E/∂cols
+                    dcols = _matmul(w_row.T, d_net, out=col_buf[: K * HW * nb].reshape(K, HW * nb))
+                    _col2im_add(dcols, dxp, F, S, out_hw)  # -> (D, H+2P_h, W+2P_w, b)
+            finally:
+                np.setbufsize(old_bufsize)
             dx[sl] = dxp[:, Ph : Ph + H, Pw : Pw + W, :].transpose(3, 0, 1, 2)  # -> (b, D, H, W)
     dw = np.ascontiguousarray(dw_col.T).reshape(w.shape)
     return dx, dw, db
