@@ -445,13 +445,15 @@ def test_the_bare_redirect_becomes_a_page_with_the_site_icon(tmp_path):
 
     index = tmp_path / "index.html"
     index.write_text('<meta http-equiv="Refresh" content="0; url=book/intro.html" />\n', encoding="utf-8")
-    config = SimpleNamespace(html_favicon="book/_static/favicon.svg", html_title="CNN Lab · 卷积", project="p")
+    config = SimpleNamespace(html_favicon="book/_static/favicon.svg", html_title="CNN Lab · 卷积", project="p",
+                             language="zh_CN")
     app = SimpleNamespace(outdir=str(tmp_path), config=config)
     site_fixes.complete_redirect(app)
     page = index.read_text(encoding="utf-8")
     assert '<meta http-equiv="Refresh" content="0; url=book/intro.html" />' in page
     assert '<link rel="icon" href="_static/favicon.svg">' in page
     assert "<title>CNN Lab · 卷积</title>" in page and '<a href="book/intro.html">' in page
+    assert '<html lang="zh-CN">' in page
     site_fixes.complete_redirect(app)                     # a completed page is left alone
     assert index.read_text(encoding="utf-8") == page
 

@@ -819,6 +819,9 @@ def search(page, server, query: str) -> list[str]:
     ("pooling", ["notebooks/ch2_math_principles.html", "notebooks/ch3_backprop_derivation.html"]),
     ("sensitivity map", ["notebooks/ch3_backprop_derivation.html"]),
     ("LeNet-5", ["notebooks/ch5_digit_recognition.html"]),
+    # the lecture's Chinese terms, as a reader in China types them
+    ("感受野", ["notebooks/ch2_math_principles.html"]),
+    ("池化", ["notebooks/ch2_math_principles.html", "notebooks/ch3_backprop_derivation.html"]),
 ])
 def test_search_finds_the_chapters_that_teach_a_term(query, chapters, server, browser):
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -85,11 +85,11 @@ def focusable_scrollers(html: str) -> str:
 BARE_REDIRECT = re.compile(r"""\s*<meta http-equiv="Refresh" content="0; url=([^"]+)" />\s*""")
 
 
-def redirect_page(target: str, title: str, icon: str | None) -> str:
+def redirect_page(target: str, title: str, icon: str | None, lang: str = "en") -> str:
     """A complete HTML page that sends the browser to ``target`` (with ``icon`` as its icon)."""
     target, title = escape(target), escape(title)
     link = f'<link rel="icon" href="{escape(icon)}">\n' if icon else ""
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+    return (f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta http-equiv="Refresh" content="0; url={target}" />\n'
             f'<title>{title}</title>\n{link}</head>\n'
             f'<body><p><a href="{target}">Continue to the front page</a></p></body>\n</html>\n')
@@ -106,7 +106,8 @@ def complete_redirect(app: Sphinx) -> None:
     if favicon and "://" not in favicon:
         icon = f"_static/{Path(favicon).name}"
     title = app.config.html_title or app.config.project
-    index.write_text(redirect_page(m.group(1), title, icon), encoding="utf-8")
+    lang = (app.config.language or "en").replace("_", "-")  # zh_CN -> zh-CN, as Sphinx writes it
+    index.write_text(redirect_page(m.group(1), title, icon, lang), encoding="utf-8")
 
 
 def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
