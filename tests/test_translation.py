@@ -8,7 +8,6 @@ both); the catalog check extracts fresh message templates from the current Engli
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import subprocess
@@ -26,8 +25,7 @@ sys.path.insert(0, str(SCRIPTS))
 
 import po_lint  # noqa: E402  (scripts/po_lint.py)
 
-HAN = re.compile(r"[\u3400-\u9fff]")
-WORD = re.compile(r"[A-Za-z]{3,}")
+HAN, WORD = po_lint.HAN, po_lint.WORD  # what counts as Chinese, and as an English word
 CHAPTERS = ["ch1_visual_system", "ch2_math_principles", "ch3_backprop_derivation",
             "ch4_history", "ch5_digit_recognition", "homework"]
 PAGES = [f"notebooks/{c}.html" for c in CHAPTERS] + [
